@@ -1,0 +1,3 @@
+from evidencelint.cli import main
+
+raise SystemExit(main())

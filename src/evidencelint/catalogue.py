@@ -1,0 +1,42 @@
+"""Every rule evidencelint knows: stable name, short code, default severity and doc."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from evidencelint.rule import Rule
+
+
+def _all_rules() -> tuple[Rule, ...]:
+    from evidencelint.validators import (
+        citations,
+        dates,
+        integrity,
+        references,
+        registry,
+        structure,
+    )
+
+    modules: Iterable[tuple[Rule, ...]] = (
+        structure.RULES,
+        citations.RULES,
+        references.RULES,
+        registry.RULES,
+        integrity.RULES,
+        dates.RULES,
+    )
+    return tuple(rule for rules in modules for rule in rules)
+
+
+RULES: tuple[Rule, ...] = _all_rules()
+RULE_NAMES: frozenset[str] = frozenset(rule.name for rule in RULES)
+_BY_NAME = {rule.name: rule for rule in RULES}
+_BY_CODE = {rule.code.upper(): rule for rule in RULES}
+
+
+def rule_by_name(name: str) -> Rule:
+    return _BY_NAME[name]
+
+
+def find_rule(name_or_code: str) -> Rule | None:
+    return _BY_NAME.get(name_or_code) or _BY_CODE.get(name_or_code.upper())

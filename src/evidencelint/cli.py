@@ -1,0 +1,137 @@
+"""The command line: `evidencelint check | schema | rules`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from evidencelint import __version__
+
+EXIT_OK, EXIT_ERRORS, EXIT_FAILURE = 0, 1, 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from evidencelint.report import FORMATS
+
+    parser = argparse.ArgumentParser(
+        prog="evidencelint",
+        description="Lint health content: citations, DOIs, retractions and review dates.",
+    )
+    parser.add_argument("--version", action="version", version=f"evidencelint {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    common.add_argument(
+        "--today", type=_date, default=None, help="judge staleness against this date (YYYY-MM-DD)"
+    )
+    common.add_argument("--config", type=Path, default=None, help="configuration file to use")
+    common.add_argument("--offline", action="store_true", help="make no network request")
+    common.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    common.add_argument("--refresh", action="store_true", help="ignore cached answers, write new ones")
+    common.add_argument(
+        "--output", type=Path, default=None, help="write the report to FILE instead of stdout"
+    )
+
+    check = commands.add_parser(
+        "check", parents=[common], help="lint content files", description="Lint content files."
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: content)")
+
+    schema = commands.add_parser("schema", help="write the JSON Schema files for content")
+    schema.add_argument("--out", type=Path, default=Path("schema"), help="folder (default: schema)")
+
+    rules = commands.add_parser("rules", help="list the rules, or explain one")
+    rules.add_argument("rule", nargs="?", help="a rule name or code")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "schema":
+            return _schema(args)
+        if args.command == "rules":
+            return _rules(args)
+        return _check(args)
+    except KeyboardInterrupt:
+        print("evidencelint: interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as exc:
+        from evidencelint.config import ConfigError
+        from evidencelint.engine import UsageError
+
+        if isinstance(exc, ConfigError | UsageError):
+            print(f"evidencelint: {exc}", file=sys.stderr)
+            return EXIT_FAILURE
+        if os.environ.get("EVIDENCELINT_DEBUG"):
+            raise
+        print(
+            f"evidencelint: internal error: {type(exc).__name__}: {exc} "
+            "(set EVIDENCELINT_DEBUG=1 to see where)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+
+
+def _check(args: argparse.Namespace) -> int:
+    from evidencelint.config import load_config
+    from evidencelint.engine import run_check
+    from evidencelint.findings import Severity
+    from evidencelint.report import render
+    from evidencelint.verification import OfflineNoCache, SyntaxOnly, Verifier
+
+    config = load_config(args.config)
+    today = args.today or dt.date.today()
+    verifier: Verifier = OfflineNoCache() if args.offline else SyntaxOnly()
+    result = run_check(args.paths, config, today, verifier)
+    _emit(render(args.format, result, today), args.output)
+    return EXIT_ERRORS if any(f.severity is Severity.ERROR for f in result.findings) else EXIT_OK
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        from evidencelint.atomic import write_text_atomic
+
+        write_text_atomic(output, text)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from evidencelint.schema_export import write_schemas
+
+    for path in write_schemas(args.out):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from evidencelint.report import explain, list_rules
+
+    if args.rule is None:
+        sys.stdout.write(list_rules())
+        return EXIT_OK
+    text = explain(args.rule)
+    if text is None:
+        print(f"evidencelint: no rule named {args.rule!r}; `evidencelint rules` lists them", file=sys.stderr)
+        return EXIT_FAILURE
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,208 @@
+"""Configuration: `[tool.evidencelint]` in pyproject.toml, or evidencelint.toml.
+
+Discovery walks up from the working directory. Paths in the file are relative to the
+file's folder. Unknown keys are an error: a misspelt policy key must not silently
+fall back to the default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evidencelint.findings import Severity
+
+DEFAULT_CROSSREF_URL = "https://api.crossref.org"
+STATUSES = ("draft", "in-review", "published", "archived")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the command exits 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    review_interval_months: int = 36
+    """NHS practice: health information is reviewed at least every three years."""
+    due_soon_days: int = 90
+    evidence_max_age_years: int = 5
+    severity: Mapping[str, Severity | None] = field(default_factory=dict)
+    """Per-rule severity overrides; None switches a rule off."""
+    gated_statuses: frozenset[str] = frozenset({"published", "in-review"})
+    """Statuses whose errors fail the run; a draft's errors are reported as warnings."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "review_interval_months": self.review_interval_months,
+            "due_soon_days": self.due_soon_days,
+            "evidence_max_age_years": self.evidence_max_age_years,
+            "severity": {k: (v.value if v else "off") for k, v in sorted(self.severity.items())},
+            "gated_statuses": sorted(self.gated_statuses),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    root: Path
+    source: Path | None = None
+    content: Path = Path("content")
+    bibliographies: tuple[Path, ...] = ()
+    policy: Policy = field(default_factory=Policy)
+    crossref_url: str = DEFAULT_CROSSREF_URL
+    mailto: str | None = None
+    cache_dir: Path | None = None
+    max_file_bytes: int = 1024 * 1024
+
+
+_KEYS = {
+    "content",
+    "bibliographies",
+    "review_interval_months",
+    "due_soon_days",
+    "evidence_max_age_years",
+    "severity",
+    "gated_statuses",
+    "crossref_url",
+    "mailto",
+    "cache_dir",
+    "max_file_bytes",
+}
+
+
+def discover(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / "evidencelint.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "evidencelint" in _read_toml(pyproject).get("tool", {}):
+            return pyproject
+    return None
+
+
+def load_config(
+    explicit: Path | None = None,
+    cwd: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    cwd = cwd or Path.cwd()
+    environ = os.environ if environ is None else environ
+    source = explicit if explicit is not None else discover(cwd)
+    if explicit is not None and not explicit.is_file():
+        raise ConfigError(f"configuration file {explicit} does not exist")
+    table: dict[str, Any] = {}
+    root = cwd
+    if source is not None:
+        data = _read_toml(source)
+        if source.name == "pyproject.toml":
+            table = data.get("tool", {}).get("evidencelint", {})
+        else:
+            table = data.get("tool", {}).get("evidencelint", data)
+        root = source.parent
+    return _build(table, root, source, environ)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+
+
+def _build(
+    table: Mapping[str, Any], root: Path, source: Path | None, environ: Mapping[str, str]
+) -> Config:
+    where = str(source) if source else "configuration"
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; known keys: {', '.join(sorted(_KEYS))}"
+        )
+    content = root / _get(table, "content", str, "content")
+    bibliographies = tuple(root / p for p in _get_list(table, "bibliographies"))
+    if "bibliographies" in table:
+        for bib in bibliographies:
+            if not bib.is_file():
+                raise ConfigError(f"{where}: bibliography {bib} does not exist")
+    else:
+        default_bib = content / "references.yaml"
+        bibliographies = (default_bib,) if default_bib.is_file() else ()
+    gated = frozenset(_get_list(table, "gated_statuses", ["published", "in-review"]))
+    bad_status = sorted(gated - set(STATUSES))
+    if bad_status:
+        raise ConfigError(
+            f"{where}: gated_statuses has {', '.join(bad_status)}; statuses are "
+            + ", ".join(STATUSES)
+        )
+    policy = Policy(
+        review_interval_months=_positive(table, "review_interval_months", 36, where),
+        due_soon_days=_positive(table, "due_soon_days", 90, where, allow_zero=True),
+        evidence_max_age_years=_positive(table, "evidence_max_age_years", 5, where),
+        severity=_severities(table.get("severity", {}), where),
+        gated_statuses=gated,
+    )
+    cache_dir = environ.get("EVIDENCELINT_CACHE_DIR") or table.get("cache_dir")
+    return Config(
+        root=root,
+        source=source,
+        content=content,
+        bibliographies=bibliographies,
+        policy=policy,
+        crossref_url=(
+            environ.get("EVIDENCELINT_CROSSREF_URL")
+            or _get(table, "crossref_url", str, DEFAULT_CROSSREF_URL)
+        ).rstrip("/"),
+        mailto=environ.get("EVIDENCELINT_MAILTO") or table.get("mailto"),
+        cache_dir=(root / cache_dir) if cache_dir else None,
+        max_file_bytes=_positive(table, "max_file_bytes", 1024 * 1024, where),
+    )
+
+
+def _get(table: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
+    value = table.get(key, default)
+    if not isinstance(value, kind):
+        raise ConfigError(f"`{key}` must be a {kind.__name__}, got {value!r}")
+    return value
+
+
+def _get_list(table: Mapping[str, Any], key: str, default: list[str] | None = None) -> list[str]:
+    value = table.get(key, default or [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"`{key}` must be a list of strings, got {value!r}")
+    return value
+
+
+def _positive(
+    table: Mapping[str, Any], key: str, default: int, where: str, allow_zero: bool = False
+) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < (0 if allow_zero else 1):
+        raise ConfigError(f"{where}: `{key}` must be a positive whole number, got {value!r}")
+    return value
+
+
+def _severities(table: Any, where: str) -> dict[str, Severity | None]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: `severity` must be a table of rule = level")
+    from evidencelint.catalogue import RULE_NAMES  # late: the catalogue imports the rules
+
+    result: dict[str, Severity | None] = {}
+    for name, level in table.items():
+        if name not in RULE_NAMES:
+            raise ConfigError(f"{where}: `severity` names unknown rule {name!r}")
+        if level == "off":
+            result[name] = None
+        elif level in {s.value for s in Severity}:
+            result[name] = Severity(level)
+        else:
+            raise ConfigError(
+                f"{where}: severity of {name} must be error, warning, info or off, got {level!r}"
+            )
+    return result

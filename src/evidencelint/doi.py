@@ -1,0 +1,62 @@
+"""DOI normalisation and syntax.
+
+A DOI is "10." + a registrant code of digits (possibly with dotted sub-codes) + "/" +
+a suffix of any printable characters. Old SICI DOIs carry < > ; : # [ ] in their suffix
+and are valid. DOIs compare case-insensitively.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+_PREFIXES = re.compile(
+    r"^(?:doi\s*:\s*|(?:https?://)?(?:dx\.)?doi\.org/|https?://(?:www\.)?doi\.org/)",
+    re.IGNORECASE,
+)
+_VALID = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
+
+
+@dataclass(frozen=True, slots=True)
+class DoiCheck:
+    normalised: str | None
+    """Lower-cased bare DOI, or None when the text is not a DOI."""
+    problem: str = ""
+
+
+def normalise_doi(text: str) -> str | None:
+    return check_doi(text).normalised
+
+
+def check_doi(text: str) -> DoiCheck:
+    raw = text.strip()
+    stripped = _PREFIXES.sub("", raw, count=1)
+    was_url = stripped != raw and "doi.org/" in raw.lower()
+    if was_url:
+        stripped = unquote(stripped)
+    candidate = stripped.strip()
+    if _VALID.match(candidate) and not any(ord(c) < 32 or ord(c) == 127 for c in candidate):
+        return DoiCheck(candidate.lower())
+    return DoiCheck(None, _diagnose(candidate))
+
+
+def _diagnose(candidate: str) -> str:
+    if not candidate:
+        return "the DOI is empty"
+    if re.search(r"\s", candidate):
+        return "a DOI contains no spaces or line breaks"
+    if candidate.isdigit():
+        return "this looks like a PubMed id; put it in `pmid` and give the DOI here"
+    if candidate.lower().startswith(("http://", "https://")):
+        return "a web address other than https://doi.org/…; put it in `url`"
+    if not candidate.startswith("10."):
+        return "a DOI starts with '10.' followed by the registrant number"
+    if "/" not in candidate:
+        return "a DOI has a '/' between the registrant prefix and the suffix"
+    prefix, _, suffix = candidate.partition("/")
+    if not re.fullmatch(r"10\.\d{4,9}(?:\.\d+)*", prefix):
+        return f"'{prefix}' is not a DOI prefix (10. followed by 4 to 9 digits)"
+    if not suffix:
+        return "the part after the '/' is missing"
+    return "this is not a valid DOI"

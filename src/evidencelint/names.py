@@ -1,0 +1,53 @@
+"""Folding of author names for comparison: diacritics, case and punctuation ignored."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_EXTRA_FOLDS = str.maketrans(
+    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L",
+     "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "ı": "i"}
+)
+_INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.?-?){1,4}$")
+
+
+def fold(text: str) -> str:
+    """'Pánek-Øster' -> 'panekoster': for matching names, never for display."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
+    without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in without_marks.casefold() if c.isalnum())
+
+
+def is_initials(token: str) -> bool:
+    """'AJ', 'A.J.', 'J-P', 'F', 'MWC' are initials; 'Li', 'Wu', 'Institute' are names."""
+    letters = token.replace(".", "").replace("-", "")
+    return bool(letters) and letters.isupper() and letters.isalpha() and len(letters) <= 4
+
+
+def _leading_initials(token: str) -> bool:
+    return is_initials(token) and ("." in token or len(token.replace("-", "")) <= 2)
+
+
+def family_name(author: str) -> str:
+    """The family name of an author as cited: 'Dalla Serra M' -> 'Dalla Serra'.
+
+    Handles 'Family Initials' (Vancouver), 'Family, Given' and 'Initials Family'; an
+    organisation ('National Cancer Institute') is returned whole.
+    """
+    text = author.strip()
+    if "," in text:
+        return text.split(",", 1)[0].strip()
+    tokens = text.split()
+    if len(tokens) > 1 and is_initials(tokens[-1]):
+        while len(tokens) > 1 and is_initials(tokens[-1]):
+            tokens.pop()
+    else:
+        # 'A.J. Vickers', 'AJ Vickers'; but 'NHS England' is an organisation.
+        while len(tokens) > 1 and _leading_initials(tokens[0]):
+            tokens.pop(0)
+    return " ".join(tokens)
+
+
+def is_et_al(author: str) -> bool:
+    return fold(author) in {"etal", "etalii"}

@@ -1,0 +1,201 @@
+"""Link each claim to the references it cites (inline and `cites:`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from evidencelint.citation_syntax import InlineCitation, find_citations, parse_author_year
+from evidencelint.documents import BibliographyDoc, PageDoc
+from evidencelint.findings import Position
+from evidencelint.model import Claim, Reference
+from evidencelint.names import family_name, fold, is_et_al
+from evidencelint.sourcemap import Path, SourceMap
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceEntry:
+    """A reference a page can cite, with where it is written."""
+
+    key: str
+    reference: Reference | None
+    """None when the reference was set aside for schema errors."""
+    path: str
+    source: SourceMap
+    shared: bool
+
+    @property
+    def source_path(self) -> Path:
+        return ("references", self.key)
+
+    @property
+    def position(self) -> Position:
+        return self.source.key(self.source_path)
+
+    def field_position(self, name: str) -> Position:
+        return self.source.value((*self.source_path, name))
+
+    @property
+    def first_family_key(self) -> str | None:
+        ref = self.reference
+        if ref is None or not ref.authors or is_et_al(ref.authors[0]):
+            return None
+        return fold(family_name(ref.authors[0]))
+
+    @property
+    def label_parts(self) -> tuple[str, int, str] | None:
+        ref = self.reference
+        if ref is None or ref.label is None:
+            return None
+        parsed = parse_author_year(ref.label)
+        return (fold(parsed.family), parsed.year, parsed.suffix) if parsed else None
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    text: str
+    position: Position
+    key: str | None
+    family: str | None = None
+    year: int | None = None
+    suffix: str = ""
+    inline: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    citation: Citation
+    matches: tuple[ReferenceEntry, ...]
+    set_aside: bool = False
+    """The citation names a reference that was set aside for schema errors."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedClaim:
+    claim: Claim
+    path: Path
+    resolutions: tuple[Resolution, ...]
+
+    @property
+    def cited(self) -> tuple[ReferenceEntry, ...]:
+        """The references this claim cites unambiguously, without repeats."""
+        seen: dict[str, ReferenceEntry] = {}
+        for resolution in self.resolutions:
+            if len(resolution.matches) == 1:
+                entry = resolution.matches[0]
+                seen.setdefault(f"{entry.path}\0{entry.key}", entry)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedPage:
+    doc: PageDoc
+    claims: tuple[ResolvedClaim, ...]
+    available: Mapping[str, ReferenceEntry]
+    """Every reference the page can cite, by key: its own, then the shared ones."""
+    shared_key_clashes: tuple[tuple[ReferenceEntry, ReferenceEntry], ...]
+    """(page-local, shared) pairs with the same key."""
+
+    @property
+    def local(self) -> tuple[ReferenceEntry, ...]:
+        return tuple(e for e in self.available.values() if not e.shared)
+
+
+def shared_entries(bibliographies: Sequence[BibliographyDoc]) -> list[ReferenceEntry]:
+    entries: list[ReferenceEntry] = []
+    for bib in bibliographies:
+        for key, ref in bib.bibliography.references.items():
+            entries.append(ReferenceEntry(key, ref, bib.path, bib.source, shared=True))
+        for key in sorted(bib.invalid_reference_keys):
+            entries.append(ReferenceEntry(key, None, bib.path, bib.source, shared=True))
+    return entries
+
+
+def resolve_page(doc: PageDoc, shared: Sequence[ReferenceEntry]) -> ResolvedPage:
+    local = [
+        ReferenceEntry(key, ref, doc.path, doc.source, shared=False)
+        for key, ref in doc.page.references.items()
+    ] + [
+        ReferenceEntry(key, None, doc.path, doc.source, shared=False)
+        for key in sorted(doc.invalid_reference_keys)
+    ]
+    available: dict[str, ReferenceEntry] = {e.key: e for e in local}
+    clashes: list[tuple[ReferenceEntry, ReferenceEntry]] = []
+    for entry in shared:
+        if entry.key in available and not available[entry.key].shared:
+            clashes.append((available[entry.key], entry))
+        else:
+            available.setdefault(entry.key, entry)
+    candidates = tuple(available.values())
+    claims = tuple(
+        ResolvedClaim(claim, path, tuple(_resolve_claim(doc, claim, path, available, candidates)))
+        for claim, path in zip(doc.page.claims, doc.claim_paths, strict=True)
+    )
+    return ResolvedPage(doc, claims, available, tuple(clashes))
+
+
+def _resolve_claim(
+    doc: PageDoc,
+    claim: Claim,
+    path: Path,
+    by_key: Mapping[str, ReferenceEntry],
+    candidates: tuple[ReferenceEntry, ...],
+) -> list[Resolution]:
+    resolutions: list[Resolution] = []
+    for inline in find_citations(claim.text):
+        citation = Citation(
+            inline.text,
+            _inline_position(doc, (*path, "text"), inline),
+            inline.key,
+            inline.family,
+            inline.year,
+            inline.suffix,
+        )
+        if inline.key is not None:
+            resolutions.append(_by_key(citation, inline.key, by_key))
+        else:
+            resolutions.append(_by_author_year(citation, inline, candidates))
+    for index, key in enumerate(claim.cites):
+        citation = Citation(key, doc.source.value((*path, "cites", index)), key, inline=False)
+        resolutions.append(_by_key(citation, key, by_key))
+    return resolutions
+
+
+def _by_key(citation: Citation, key: str, by_key: Mapping[str, ReferenceEntry]) -> Resolution:
+    entry = by_key.get(key)
+    if entry is None:
+        return Resolution(citation, ())
+    return Resolution(citation, (entry,), set_aside=entry.reference is None)
+
+
+def _by_author_year(
+    citation: Citation, inline: InlineCitation, candidates: tuple[ReferenceEntry, ...]
+) -> Resolution:
+    family, year, suffix = inline.family_key, inline.year, inline.suffix
+    labelled = tuple(e for e in candidates if e.label_parts == (family, year, suffix))
+    if labelled:
+        return Resolution(citation, labelled)
+    matches = tuple(
+        e
+        for e in candidates
+        if e.reference is not None
+        and e.reference.year == year
+        and e.first_family_key == family
+        and (not suffix or e.label_parts is None)
+    )
+    return Resolution(citation, matches)
+
+
+def _inline_position(doc: PageDoc, text_path: Path, inline: InlineCitation) -> Position:
+    """The citation's own line and column when the source text shows it verbatim."""
+    span = doc.source.span(text_path)
+    if span is None:
+        return doc.source.value(text_path)
+    raw = doc.text[span.start : span.end]
+    found = raw.find(inline.text)
+    if found < 0:
+        return span.position
+    index = span.start + found
+    line = doc.text.count("\n", 0, index) + 1
+    column = index - (doc.text.rfind("\n", 0, index) + 1) + 1
+    return Position(line, column)

@@ -1,0 +1,19 @@
+"""A rule's identity and documentation (its logic lives in a validators module)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from evidencelint.findings import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    why: str
+    example: str
+    fix: str
+    severity_note: str = ""

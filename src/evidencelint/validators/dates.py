@@ -1,0 +1,179 @@
+"""review-overdue, review-due-soon, review-date-future, review-date-missing, evidence-old."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterator
+
+from evidencelint.findings import Finding, Position, Severity
+from evidencelint.model import Status
+from evidencelint.resolve import ResolvedClaim, ResolvedPage
+from evidencelint.rule import Rule
+from evidencelint.validators.base import RuleContext, report
+
+REVIEW_OVERDUE = Rule(
+    code="EL601",
+    name="review-overdue",
+    severity=Severity.ERROR,
+    severity_note="error for published pages, warning for others",
+    summary="the page's (or claim's) review is past due",
+    why="Health information goes out of date: new trials, new guidance, withdrawn advice. "
+    "Publishers commit to review pages on a fixed cycle (the NHS: at least every 3 years).",
+    example="last_reviewed: 2022-09-20   # due 2025-09-20 with a 3-year interval",
+    fix="Have the page medically reviewed, then set `last_reviewed` to the review date (and "
+    "`reviewed_by`).",
+)
+REVIEW_DUE_SOON = Rule(
+    code="EL602",
+    name="review-due-soon",
+    severity=Severity.INFO,
+    summary="the review falls due within the configured window",
+    why="Reviews take time to schedule; knowing ahead keeps pages from going overdue.",
+    example="last_reviewed: 2023-12-01   # due 2026-12-01, within 90 days of 2026-11-21",
+    fix="Schedule the review.",
+)
+REVIEW_DATE_FUTURE = Rule(
+    code="EL603",
+    name="review-date-future",
+    severity=Severity.ERROR,
+    summary="a review date lies after today",
+    why="A review cannot have happened in the future: the date is a typo, and it would hide "
+    "the page from overdue checks for years.",
+    example="last_reviewed: 2062-05-16   # meant 2026-05-16",
+    fix="Write the date the review actually took place.",
+)
+REVIEW_DATE_MISSING = Rule(
+    code="EL604",
+    name="review-date-missing",
+    severity=Severity.ERROR,
+    severity_note="reported for published pages",
+    summary="a published page has no `last_reviewed` date",
+    why="Readers and auditors cannot tell how current an undated page is; its age is "
+    "unknown, which for health information counts as out of date.",
+    example="status: published   # and no last_reviewed",
+    fix="Record the date of the last full medical review as `last_reviewed` (a copyright year "
+    "or the publication date is not a review). If the page was never reviewed, review it.",
+)
+EVIDENCE_OLD = Rule(
+    code="EL605",
+    name="evidence-old",
+    severity=Severity.WARNING,
+    summary="the newest work a claim cites is older than the configured maximum evidence age",
+    why="A claim resting only on old studies may have been overtaken by newer evidence.",
+    example="a claim citing only a 2012 review, with a maximum age of 5 years",
+    fix="Search for newer evidence (a newer review version, recent trials) and cite it; if "
+    "the old evidence still stands, say so with `ignore: [{rule: evidence-old, reason: ...}]`.",
+)
+RULES = (REVIEW_OVERDUE, REVIEW_DUE_SOON, REVIEW_DATE_FUTURE, REVIEW_DATE_MISSING, EVIDENCE_OLD)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """2023-05-31 + 1 month is 2023-06-30; 2024-02-29 + 12 months is 2025-02-28."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def check(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
+    doc = page.doc
+    p = doc.page
+    published = p.status is Status.PUBLISHED
+    if p.last_reviewed is None and published:
+        yield report(
+            REVIEW_DATE_MISSING,
+            doc.path,
+            doc.source.value(()),
+            f"published page '{p.id}' has no `last_reviewed` date, so nobody can tell how "
+            "current it is; add the date of its last medical review",
+            page=p.id,
+        )
+    yield from _review(page, ctx, (), p.last_reviewed, p.next_review, published, claim=None)
+    for claim in page.claims:
+        if claim.claim.last_reviewed is not None:
+            yield from _review(
+                page, ctx, claim.path, claim.claim.last_reviewed, None, published, claim.claim.id
+            )
+        yield from _evidence_age(page, claim, ctx)
+
+
+def _review(
+    page: ResolvedPage,
+    ctx: RuleContext,
+    base: tuple[str | int, ...],
+    last_reviewed: dt.date | None,
+    next_review: dt.date | None,
+    published: bool,
+    claim: str | None,
+) -> Iterator[Finding]:
+    doc = page.doc
+    what = f"claim '{claim}'" if claim else "page"
+    if last_reviewed is not None and last_reviewed > ctx.today:
+        yield report(
+            REVIEW_DATE_FUTURE,
+            doc.path,
+            doc.source.value((*base, "last_reviewed")),
+            f"{what} review date {last_reviewed} lies after today ({ctx.today}); write the "
+            "date the review took place",
+            page=doc.page.id,
+            claim=claim,
+        )
+        return
+    if next_review is not None:
+        due, at = next_review, doc.source.value((*base, "next_review"))
+        basis = f"its next review was set for {next_review}"
+    elif last_reviewed is not None:
+        due = add_months(last_reviewed, ctx.policy.review_interval_months)
+        at = doc.source.value((*base, "last_reviewed"))
+        basis = (
+            f"last reviewed {last_reviewed}, due {due} "
+            f"({_interval(ctx.policy.review_interval_months)} review interval)"
+        )
+    else:
+        return
+    if ctx.today > due:
+        days = (ctx.today - due).days
+        yield report(
+            REVIEW_OVERDUE,
+            doc.path,
+            at,
+            f"{what} review is {days} days overdue: {basis}; have it reviewed and update "
+            "`last_reviewed`",
+            severity=Severity.ERROR if published else Severity.WARNING,
+            page=doc.page.id,
+            claim=claim,
+        )
+    elif (due - ctx.today).days <= ctx.policy.due_soon_days:
+        yield report(
+            REVIEW_DUE_SOON,
+            doc.path,
+            at,
+            f"{what} review falls due in {(due - ctx.today).days} days: {basis}",
+            page=doc.page.id,
+            claim=claim,
+        )
+
+
+def _interval(months: int) -> str:
+    return f"{months // 12}-year" if months % 12 == 0 else f"{months}-month"
+
+
+def _evidence_age(page: ResolvedPage, claim: ResolvedClaim, ctx: RuleContext) -> Iterator[Finding]:
+    years = [e.reference.year for e in claim.cited if e.reference and e.reference.year]
+    if not years:
+        return
+    newest = max(years)
+    age = ctx.today.year - newest
+    limit = ctx.policy.evidence_max_age_years
+    if age > limit:
+        doc = page.doc
+        position: Position = doc.source.value((*claim.path, "id"))
+        yield report(
+            EVIDENCE_OLD,
+            doc.path,
+            position,
+            f"the newest work claim '{claim.claim.id}' cites is from {newest} ({age} years "
+            f"old; the policy allows {limit}); look for newer evidence",
+            page=doc.page.id,
+            claim=claim.claim.id,
+        )

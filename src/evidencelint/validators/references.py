@@ -1,0 +1,120 @@
+"""reference-unused, reference-duplicate, doi-invalid: is the reference list sound?"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from evidencelint.doi import check_doi
+from evidencelint.findings import Finding, Severity
+from evidencelint.resolve import ReferenceEntry, ResolvedPage
+from evidencelint.rule import Rule
+from evidencelint.validators.base import RuleContext, report
+
+REFERENCE_UNUSED = Rule(
+    code="EL301",
+    name="reference-unused",
+    severity=Severity.WARNING,
+    summary="a page-local reference is cited by no claim",
+    why="A reference no claim cites is either dead weight or, more often, the sign of a claim "
+    "that lost its citation in an edit.",
+    example="references:\n  nhs-acupuncture: ...   # no claim cites it",
+    fix="Cite it from the claim it supports, or remove it.",
+)
+REFERENCE_DUPLICATE = Rule(
+    code="EL302",
+    name="reference-duplicate",
+    severity=Severity.WARNING,
+    summary="two references a page can cite carry the same DOI",
+    why="Two entries for one work drift apart: one gets corrected, the other keeps the error, "
+    "and readers see the same work listed twice.",
+    example="vickers2018: {doi: 10.1016/j.jpain.2017.11.005, ...}\n"
+    "vickers2018ipd: {doi: 10.1016/J.JPAIN.2017.11.005, ...}",
+    fix="Keep one reference and cite it by that key everywhere.",
+)
+DOI_INVALID = Rule(
+    code="EL303",
+    name="doi-invalid",
+    severity=Severity.ERROR,
+    summary="not a syntactically valid DOI",
+    why="A malformed DOI resolves to nothing; readers following it reach an error page, and "
+    "the work cannot be verified.",
+    example="doi: 10.1016/ j.jpain.2017.11.005   # a space inside",
+    fix="Copy the DOI from the publisher's page or https://doi.org: '10.' + registrant + '/' + "
+    "suffix. A 'doi:' prefix or a https://doi.org/ address is fine.",
+)
+RULES = (REFERENCE_UNUSED, REFERENCE_DUPLICATE, DOI_INVALID)
+
+
+def check(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
+    doc = page.doc
+    yield from doi_syntax(page.local, doc.page.id)
+    yield from duplicates(page.available.values(), doc.page.id, report_shared=False)
+    if not doc.complete:
+        return  # claims were set aside: their citations are unknown
+    cited = {match.key for claim in page.claims for r in claim.resolutions for match in r.matches}
+    for entry in page.local:
+        if entry.key not in cited and entry.reference is not None:
+            yield report(
+                REFERENCE_UNUSED,
+                doc.path,
+                entry.position,
+                f"reference '{entry.key}' is cited by no claim; cite it where it supports a "
+                "claim, or remove it",
+                page=doc.page.id,
+                reference=entry.key,
+            )
+
+
+def doi_syntax(entries: Iterable[ReferenceEntry], page: str | None) -> Iterator[Finding]:
+    for entry in entries:
+        ref = entry.reference
+        if ref is None or ref.doi is None:
+            continue
+        result = check_doi(ref.doi)
+        if result.normalised is None:
+            yield report(
+                DOI_INVALID,
+                entry.path,
+                entry.field_position("doi"),
+                f"'{ref.doi}' is not a valid DOI: {result.problem}",
+                page=page,
+                reference=entry.key,
+                doi=ref.doi,
+            )
+
+
+def duplicates(
+    entries: Iterable[ReferenceEntry], page: str | None, report_shared: bool
+) -> Iterator[Finding]:
+    """Report every entry after the first that repeats a DOI.
+
+    Pages report their own entries; pairs within the shared bibliographies are reported
+    once, by the bibliography check (`report_shared`).
+    """
+    first: dict[str, ReferenceEntry] = {}
+    for entry in entries:
+        ref = entry.reference
+        if ref is None or ref.doi is None:
+            continue
+        doi = check_doi(ref.doi).normalised
+        if doi is None:
+            continue
+        earlier = first.setdefault(doi, entry)
+        if earlier is entry:
+            continue
+        if earlier.shared and entry.shared and not report_shared:
+            continue
+        # A page-local entry is the one to fix when it repeats a shared one.
+        target, other = (earlier, entry) if entry.shared and not earlier.shared else (entry, earlier)
+        where = "" if other.path == target.path else f" in {other.path}"
+        yield report(
+            REFERENCE_DUPLICATE,
+            target.path,
+            target.field_position("doi"),
+            f"'{target.key}' has the same DOI ({doi}) as '{other.key}'{where} "
+            f"(line {other.field_position('doi').line}); keep one reference and cite it "
+            "by that key",
+            page=page,
+            reference=target.key,
+            doi=doi,
+        )

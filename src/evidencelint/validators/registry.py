@@ -1,0 +1,101 @@
+"""doi-not-found, doi-not-crossref, doi-unverified, metadata-mismatch: is the DOI real?
+
+These rules read the verification answers (see `evidencelint.verification`); they never
+talk to a registry themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from evidencelint.doi import normalise_doi
+from evidencelint.findings import Finding, Severity
+from evidencelint.resolve import ReferenceEntry
+from evidencelint.rule import Rule
+from evidencelint.validators.base import RuleContext, report
+from evidencelint.verification import Outcome
+
+DOI_NOT_FOUND = Rule(
+    code="EL401",
+    name="doi-not-found",
+    severity=Severity.ERROR,
+    summary="no registration agency knows the DOI",
+    why="A DOI nobody registered points readers nowhere; it is the typical sign of a typo or "
+    "of a fabricated reference.",
+    example="doi: 10.7326/M16-2070   # the guideline's DOI is 10.7326/M16-2367",
+    fix="Look the work up by its title on the publisher's site or in PubMed and copy its DOI.",
+)
+DOI_NOT_CROSSREF = Rule(
+    code="EL402",
+    name="doi-not-crossref",
+    severity=Severity.INFO,
+    summary="the DOI is registered with another agency (DataCite, mEDRA, ...)",
+    why="The DOI exists, but its metadata is not in Crossref, so the title, authors and "
+    "retraction status cannot be compared automatically.",
+    example="doi: 10.5284/1011335   # a DataCite DOI",
+    fix="Nothing to fix; check the cited details by hand once.",
+)
+DOI_UNVERIFIED = Rule(
+    code="EL403",
+    name="doi-unverified",
+    severity=Severity.WARNING,
+    summary="the DOI could not be checked (offline, network failure, service error)",
+    why="A check that could not run is not a pass and not a failure; it is reported so that "
+    "nobody mistakes silence for verification.",
+    example="evidencelint check --offline   # with nothing cached",
+    fix="Run the check again online; if the service keeps failing, the message says why.",
+)
+METADATA_MISMATCH = Rule(
+    code="EL404",
+    name="metadata-mismatch",
+    severity=Severity.WARNING,
+    severity_note="error for title and first author, warning for the other fields",
+    summary="the cited title, authors, year, journal, volume, issue or pages disagree with the "
+    "registered record",
+    why="A DOI that points at a different work than the one named means the claim cites "
+    "something other than what readers are told; garbled details often reveal a citation "
+    "copied from an unreliable source.",
+    example="title: Acupuncture for chronic pain ...   # the DOI's record has another title",
+    fix="Compare with the record the message quotes; correct the reference or the DOI.",
+)
+RULES = (DOI_NOT_FOUND, DOI_NOT_CROSSREF, DOI_UNVERIFIED, METADATA_MISMATCH)
+
+
+def check(entries: Iterable[ReferenceEntry], page: str | None, ctx: RuleContext) -> Iterator[Finding]:
+    """Findings for the DOIs of `entries` from the verification answers."""
+    for entry in entries:
+        ref = entry.reference
+        doi = normalise_doi(ref.doi) if ref is not None and ref.doi is not None else None
+        if doi is None:
+            continue
+        answer = ctx.answers.get(doi)
+        if answer is None or answer.outcome is Outcome.FOUND:
+            continue
+        position = entry.field_position("doi")
+        common = {"page": page, "reference": entry.key, "doi": doi}
+        if answer.outcome is Outcome.NOT_FOUND:
+            yield report(
+                DOI_NOT_FOUND,
+                entry.path,
+                position,
+                f"DOI {doi} is registered nowhere (Crossref and the DOI agencies do not know "
+                "it); check it against the publisher's page",
+                **common,
+            )
+        elif answer.outcome is Outcome.OTHER_AGENCY:
+            yield report(
+                DOI_NOT_CROSSREF,
+                entry.path,
+                position,
+                f"DOI {doi} is registered with {answer.detail or 'another agency'}, not "
+                "Crossref; its details cannot be compared automatically",
+                **common,
+            )
+        else:
+            yield report(
+                DOI_UNVERIFIED,
+                entry.path,
+                position,
+                f"DOI {doi} could not be verified: {answer.detail or 'no answer'}",
+                **common,
+            )

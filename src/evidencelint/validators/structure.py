@@ -1,0 +1,109 @@
+"""yaml-syntax, duplicate-key, schema: is the file a well-formed page or bibliography?"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+from evidencelint.findings import Finding, Position, Severity
+from evidencelint.loader import LoadedYaml
+from evidencelint.resolve import ResolvedPage
+from evidencelint.rule import Rule
+from evidencelint.validators.base import report
+
+YAML_SYNTAX = Rule(
+    code="EL101",
+    name="yaml-syntax",
+    severity=Severity.ERROR,
+    summary="the file is not valid YAML",
+    why="A file that cannot be parsed cannot be checked or published; everything in it is "
+    "unverified until it parses.",
+    example="title: Acupuncture: what you need to know   # a second ': ' inside a plain value",
+    fix="Follow the message to the line and column. Put values containing ': ' or starting "
+    "with a quote, '*' or '&' in quotes, indent with spaces (never tabs), and save as UTF-8.",
+)
+DUPLICATE_KEY = Rule(
+    code="EL102",
+    name="duplicate-key",
+    severity=Severity.ERROR,
+    summary="a mapping repeats a key",
+    why="YAML keeps only the last of two equal keys, silently: the first value (often the "
+    "one an editor just wrote) is thrown away.",
+    example="title: Acupuncture\n...\ntitle: Acupuncture for pain   # the first title is lost",
+    fix="Keep one of the two keys; merge their values if both matter.",
+)
+SCHEMA = Rule(
+    code="EL103",
+    name="schema",
+    severity=Severity.ERROR,
+    summary="the file does not fit the content format",
+    why="Every later check (citations, DOIs, review dates) relies on the fields the content "
+    "format defines; a misspelt or missing field silently disables them.",
+    example="last_reviewed: 05/16/2023   # dates are written YYYY-MM-DD",
+    fix="Correct the field the message names. The JSON Schema in schema/ gives completion and "
+    "inline errors in editors that support yaml-language-server.",
+)
+RULES = (YAML_SYNTAX, DUPLICATE_KEY, SCHEMA)
+_BY_NAME = {rule.name: rule for rule in RULES}
+
+
+def load_findings(path: str, loaded: LoadedYaml) -> list[Finding]:
+    return [
+        report(_BY_NAME[problem.name], path, problem.position, problem.message)
+        for problem in loaded.problems
+    ]
+
+
+def schema_findings(
+    path: str, problems: Sequence[tuple[Position, str]], page: str | None = None
+) -> list[Finding]:
+    return [report(SCHEMA, path, position, message, page=page) for position, message in problems]
+
+
+def check_tree(pages: Sequence[ResolvedPage]) -> Iterator[Finding]:
+    """Uniqueness across files and within pages."""
+    first_by_id: dict[str, ResolvedPage] = {}
+    for resolved in pages:
+        doc = resolved.doc
+        page_id = doc.page.id
+        earlier = first_by_id.setdefault(page_id, resolved)
+        if earlier is not resolved:
+            yield report(
+                SCHEMA,
+                doc.path,
+                doc.source.value(("id",)),
+                f"page id '{page_id}' is already used by {earlier.doc.path}; page ids must be "
+                "unique across the content tree",
+                page=page_id,
+            )
+        yield from _claim_ids(resolved)
+        for local, shared in resolved.shared_key_clashes:
+            yield report(
+                SCHEMA,
+                doc.path,
+                local.position,
+                f"reference key '{local.key}' is also defined in the shared bibliography "
+                f"{shared.path} (line {shared.position.line}); keys must be unique across a "
+                "page and the shared bibliographies: rename one",
+                page=page_id,
+                reference=local.key,
+            )
+
+
+def _claim_ids(resolved: ResolvedPage) -> Iterator[Finding]:
+    doc = resolved.doc
+    seen: dict[str, int] = defaultdict(int)
+    for claim in resolved.claims:
+        seen[claim.claim.id] += 1
+        if seen[claim.claim.id] == 2:
+            first = next(c for c in resolved.claims if c.claim.id == claim.claim.id)
+            yield report(
+                SCHEMA,
+                doc.path,
+                doc.source.value((*claim.path, "id")),
+                f"claim id '{claim.claim.id}' is already used on this page (line "
+                f"{doc.source.value((*first.path, 'id')).line}); claim ids must be unique "
+                "within a page",
+                page=doc.page.id,
+                claim=claim.claim.id,
+            )

@@ -39,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--config", type=Path, default=None, help="configuration file to use")
     common.add_argument("--offline", action="store_true", help="make no network request")
     common.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    common.add_argument("--refresh", action="store_true", help="ignore cached answers, write new ones")
+    common.add_argument(
+        "--refresh", action="store_true", help="ignore cached answers, write new ones"
+    )
     common.add_argument(
         "--output", type=Path, default=None, help="write the report to FILE instead of stdout"
     )
@@ -47,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", parents=[common], help="lint content files", description="Lint content files."
     )
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: content)")
+    check.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders (default: content)"
+    )
 
     schema = commands.add_parser("schema", help="write the JSON Schema files for content")
     schema.add_argument("--out", type=Path, default=Path("schema"), help="folder (default: schema)")
@@ -127,7 +131,10 @@ def _rules(args: argparse.Namespace) -> int:
         return EXIT_OK
     text = explain(args.rule)
     if text is None:
-        print(f"evidencelint: no rule named {args.rule!r}; `evidencelint rules` lists them", file=sys.stderr)
+        print(
+            f"evidencelint: no rule named {args.rule!r}; `evidencelint rules` lists them",
+            file=sys.stderr,
+        )
         return EXIT_FAILURE
     sys.stdout.write(text)
     return EXIT_OK

@@ -63,9 +63,7 @@ def validate_page(path: str, loaded: LoadedYaml) -> tuple[PageDoc | None, Proble
         return None, problems
     assert isinstance(model, Page)
     claim_paths = tuple(
-        ("claims", i)
-        for i in range(len(data.get("claims") or []))
-        if i not in dropped_claims
+        ("claims", i) for i in range(len(data.get("claims") or [])) if i not in dropped_claims
     )
     return (
         PageDoc(
@@ -81,9 +79,7 @@ def validate_page(path: str, loaded: LoadedYaml) -> tuple[PageDoc | None, Proble
     )
 
 
-def validate_bibliography(
-    path: str, loaded: LoadedYaml
-) -> tuple[BibliographyDoc | None, Problems]:
+def validate_bibliography(path: str, loaded: LoadedYaml) -> tuple[BibliographyDoc | None, Problems]:
     data = loaded.data
     if not isinstance(data, dict):
         return None, [(Position(), _not_a_mapping(data, "`references:`"))]
@@ -106,11 +102,13 @@ def _validate(
         errors = exc.errors(include_url=False)
     problems = schema_problems(errors, source, model)
     dropped_claims = {
-        e["loc"][1] for e in errors
+        e["loc"][1]
+        for e in errors
         if len(e["loc"]) > 1 and e["loc"][0] == "claims" and isinstance(e["loc"][1], int)
     }
     dropped_refs = {
-        e["loc"][1] for e in errors
+        e["loc"][1]
+        for e in errors
         if len(e["loc"]) > 1 and e["loc"][0] == "references" and isinstance(e["loc"][1], str)
     }
     if not dropped_claims and not dropped_refs:

@@ -8,22 +8,22 @@ from evidencelint.config import Policy
 from evidencelint.findings import Finding, Severity
 from evidencelint.resolve import ResolvedPage
 
-_Where = tuple[str, str | None]
-
 
 def apply_policy(
     findings: Iterable[Finding], pages: Sequence[ResolvedPage], policy: Policy
 ) -> list[Finding]:
-    status = {(p.doc.path, p.doc.page.id): p.doc.page.status.value for p in pages}
+    status: dict[tuple[str, str | None], str] = {
+        (p.doc.path, p.doc.page.id): p.doc.page.status.value for p in pages
+    }
     claim_ignores: dict[tuple[str, str | None, str], frozenset[str]] = {}
-    reference_ignores: dict[_Where, frozenset[str]] = {}
+    reference_ignores: dict[tuple[str, str | None], frozenset[str]] = {}
     for page in pages:
         for claim in page.claims:
             ignored = frozenset(s.rule for s in claim.claim.ignore)
             claim_ignores[(page.doc.path, page.doc.page.id, claim.claim.id)] = ignored
             for resolution in claim.resolutions:
                 for entry in resolution.matches:
-                    where = (entry.path, entry.key)
+                    where: tuple[str, str | None] = (entry.path, entry.key)
                     # A reference finding is suppressed only when every claim citing the
                     # reference suppresses it.
                     reference_ignores[where] = reference_ignores.get(where, ignored) & ignored

@@ -100,7 +100,12 @@ def load_bytes(raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
 def load_text(text: str) -> LoadedYaml:
     if "\x00" in text:
         index = text.index("\x00")
-        return _failed(text, "yaml-syntax", _position_of(text, index), "the file contains a NUL character; it is not a text file")
+        return _failed(
+            text,
+            "yaml-syntax",
+            _position_of(text, index),
+            "the file contains a NUL character; it is not a text file",
+        )
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

@@ -19,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
     StringConstraints,
     field_validator,
     model_validator,
@@ -52,6 +53,10 @@ def _rule_names() -> list[str]:
     from evidencelint.catalogue import RULE_NAMES
 
     return sorted(RULE_NAMES)
+
+
+def _rule_enum(schema: dict[str, Any]) -> None:
+    schema["enum"] = list(_rule_names())
 
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
@@ -104,7 +109,7 @@ class Suppression(_Strict):
 
     rule: str = Field(
         description="the finding name to suppress",
-        json_schema_extra=lambda schema: schema.update(enum=_rule_names()),
+        json_schema_extra=_rule_enum,
     )
     reason: Text = Field(description="why the finding does not apply here")
 
@@ -131,14 +136,14 @@ class Claim(_Strict):
     ignore: list[Suppression] = Field(default_factory=list)
 
 
-_REQUIREMENTS_SCHEMA: list[dict[str, Any]] = [
+_REQUIREMENTS_SCHEMA: list[JsonValue] = [
     {
         "if": {"properties": {"type": {"const": "web-page"}}},
         "then": {"required": ["url"]},
         "else": {"required": ["authors", "year"]},
     },
     {
-        "if": {"properties": {"type": {"enum": sorted(t.value for t in JOURNAL_TYPES)}}},
+        "if": {"properties": {"type": {"enum": ["journal-article", "systematic-review"]}}},
         "then": {
             "required": ["journal"],
             "anyOf": [{"required": ["doi"]}, {"required": ["no_doi"]}],

@@ -94,7 +94,10 @@ def _one(
             f"`{name}` must be one of {ctx.get('expected', '')}, got {_describe_input(value)}",
         )
     if kind in {"int_type", "int_parsing", "int_from_float"}:
-        return (position, f"`{name}` must be a whole number such as 2016, got {_describe_input(value)}")
+        return (
+            position,
+            f"`{name}` must be a whole number such as 2016, got {_describe_input(value)}",
+        )
     if kind in {"greater_than_equal", "less_than_equal"}:
         return (position, f"`{name}` must be a four-digit year, got {_describe_input(value)}")
     if kind == "list_type":

@@ -105,7 +105,9 @@ def duplicates(
         if earlier.shared and entry.shared and not report_shared:
             continue
         # A page-local entry is the one to fix when it repeats a shared one.
-        target, other = (earlier, entry) if entry.shared and not earlier.shared else (entry, earlier)
+        target, other = (
+            (earlier, entry) if entry.shared and not earlier.shared else (entry, earlier)
+        )
         where = "" if other.path == target.path else f" in {other.path}"
         yield report(
             REFERENCE_DUPLICATE,

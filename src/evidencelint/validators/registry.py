@@ -61,7 +61,9 @@ METADATA_MISMATCH = Rule(
 RULES = (DOI_NOT_FOUND, DOI_NOT_CROSSREF, DOI_UNVERIFIED, METADATA_MISMATCH)
 
 
-def check(entries: Iterable[ReferenceEntry], page: str | None, ctx: RuleContext) -> Iterator[Finding]:
+def check(
+    entries: Iterable[ReferenceEntry], page: str | None, ctx: RuleContext
+) -> Iterator[Finding]:
     """Findings for the DOIs of `entries` from the verification answers."""
     for entry in entries:
         ref = entry.reference
@@ -72,7 +74,6 @@ def check(entries: Iterable[ReferenceEntry], page: str | None, ctx: RuleContext)
         if answer is None or answer.outcome is Outcome.FOUND:
             continue
         position = entry.field_position("doi")
-        common = {"page": page, "reference": entry.key, "doi": doi}
         if answer.outcome is Outcome.NOT_FOUND:
             yield report(
                 DOI_NOT_FOUND,
@@ -80,7 +81,9 @@ def check(entries: Iterable[ReferenceEntry], page: str | None, ctx: RuleContext)
                 position,
                 f"DOI {doi} is registered nowhere (Crossref and the DOI agencies do not know "
                 "it); check it against the publisher's page",
-                **common,
+                page=page,
+                reference=entry.key,
+                doi=doi,
             )
         elif answer.outcome is Outcome.OTHER_AGENCY:
             yield report(
@@ -89,7 +92,9 @@ def check(entries: Iterable[ReferenceEntry], page: str | None, ctx: RuleContext)
                 position,
                 f"DOI {doi} is registered with {answer.detail or 'another agency'}, not "
                 "Crossref; its details cannot be compared automatically",
-                **common,
+                page=page,
+                reference=entry.key,
+                doi=doi,
             )
         else:
             yield report(
@@ -97,5 +102,7 @@ def check(entries: Iterable[ReferenceEntry], page: str | None, ctx: RuleContext)
                 entry.path,
                 position,
                 f"DOI {doi} could not be verified: {answer.detail or 'no answer'}",
-                **common,
+                page=page,
+                reference=entry.key,
+                doi=doi,
             )

@@ -1,0 +1,28 @@
+"""ruff and mypy are part of the test run, so the README's one test command covers them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ruff", "check", "src", "tests"],
+        ["ruff", "format", "--check", "src", "tests"],
+        [sys.executable, "-m", "mypy"],
+    ],
+    ids=["ruff-check", "ruff-format", "mypy"],
+)
+def test_static_checks(command: list[str]) -> None:
+    if shutil.which(command[0]) is None and command[0] != sys.executable:
+        pytest.fail(f"{command[0]} is not installed: pip install -e '.[test]'")
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

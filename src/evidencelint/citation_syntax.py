@@ -21,6 +21,11 @@ _AUTHOR_YEAR = re.compile(
     r"(?:,\s*[^;]*)?$"
 )
 _SECOND_AUTHOR = re.compile(r"\s+(?:and|&)\s+.*$")
+# Lower-case particles that may open a family name: [van der Berg 2022], [de Souza 2020].
+PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "del", "della", "dalla", "di", "da", "du", "dos", "das"}
+    | {"do", "la", "le", "ten", "ter", "al", "el", "bin", "ibn"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,8 @@ class InlineCitation:
     key: str | None = None
     family: str | None = None
     """The first author's family name as written ('Linde')."""
+    name: str | None = None
+    """Everything before the year: 'Linde and Allais', or an organisation with 'and'."""
     year: int | None = None
     suffix: str = ""
 
@@ -39,12 +46,18 @@ class InlineCitation:
     def family_key(self) -> str:
         return fold(self.family or "")
 
+    @property
+    def name_keys(self) -> frozenset[str]:
+        """Folded forms the first author may match: the family name and the whole name."""
+        return frozenset(fold(n) for n in (self.family, self.name) if n)
+
 
 @dataclass(frozen=True, slots=True)
 class AuthorYear:
     family: str
     year: int
     suffix: str
+    name: str
 
 
 def parse_author_year(text: str) -> AuthorYear | None:
@@ -52,10 +65,12 @@ def parse_author_year(text: str) -> AuthorYear | None:
     match = _AUTHOR_YEAR.match(" ".join(text.split()))
     if not match:
         return None
-    name = _SECOND_AUTHOR.sub("", match["name"]).strip().rstrip(",")
-    if not name or not name[0].isupper() or not fold(name):
+    whole = match["name"].strip().rstrip(",")
+    family = _SECOND_AUTHOR.sub("", whole).strip().rstrip(",")
+    words = [w for w in family.split() if w.lower() not in PARTICLES]
+    if not words or not words[0][0].isupper() or not fold(family):
         return None
-    return AuthorYear(name, int(match["year"]), match["suffix"] or "")
+    return AuthorYear(family, int(match["year"]), match["suffix"] or "", whole)
 
 
 def find_citations(text: str) -> list[InlineCitation]:
@@ -81,6 +96,7 @@ def find_citations(text: str) -> list[InlineCitation]:
                         stripped,
                         start,
                         family=author_year.family,
+                        name=author_year.name,
                         year=author_year.year,
                         suffix=author_year.suffix,
                     )

@@ -79,8 +79,10 @@ def discover(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "evidencelint" in _read_toml(pyproject).get("tool", {}):
-            return pyproject
+        if pyproject.is_file():
+            tool = _read_toml(pyproject).get("tool", {})
+            if isinstance(tool, dict) and "evidencelint" in tool:
+                return pyproject
     return None
 
 
@@ -98,10 +100,13 @@ def load_config(
     root = cwd
     if source is not None:
         data = _read_toml(source)
+        tool = data.get("tool", {})
         if source.name == "pyproject.toml":
-            table = data.get("tool", {}).get("evidencelint", {})
+            table = tool.get("evidencelint", {}) if isinstance(tool, dict) else {}
         else:
-            table = data.get("tool", {}).get("evidencelint", data)
+            table = tool.get("evidencelint", data) if isinstance(tool, dict) else data
+        if not isinstance(table, dict):
+            raise ConfigError(f"{source}: [tool.evidencelint] must be a table")
         root = source.parent
     return _build(table, root, source, environ)
 
@@ -148,7 +153,7 @@ def _build(
         severity=_severities(table.get("severity", {}), where),
         gated_statuses=gated,
     )
-    cache_dir = environ.get("EVIDENCELINT_CACHE_DIR") or table.get("cache_dir")
+    cache_dir = environ.get("EVIDENCELINT_CACHE_DIR") or _get(table, "cache_dir", str, "")
     return Config(
         root=root,
         source=source,
@@ -159,16 +164,21 @@ def _build(
             environ.get("EVIDENCELINT_CROSSREF_URL")
             or _get(table, "crossref_url", str, DEFAULT_CROSSREF_URL)
         ).rstrip("/"),
-        mailto=environ.get("EVIDENCELINT_MAILTO") or table.get("mailto"),
+        mailto=environ.get("EVIDENCELINT_MAILTO") or _get(table, "mailto", str, "") or None,
         cache_dir=(root / cache_dir) if cache_dir else None,
         max_file_bytes=_positive(table, "max_file_bytes", 1024 * 1024, where),
     )
 
 
+_KIND_NAMES = {str: "string", int: "whole number", list: "list"}
+
+
 def _get(table: Mapping[str, Any], key: str, kind: type, default: Any) -> Any:
     value = table.get(key, default)
     if not isinstance(value, kind):
-        raise ConfigError(f"`{key}` must be a {kind.__name__}, got {value!r}")
+        raise ConfigError(
+            f"`{key}` must be a {_KIND_NAMES.get(kind, kind.__name__)}, got {value!r}"
+        )
     return value
 
 

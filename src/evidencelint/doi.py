@@ -31,12 +31,12 @@ def normalise_doi(text: str) -> str | None:
 
 def check_doi(text: str) -> DoiCheck:
     raw = text.strip()
-    stripped = _PREFIXES.sub("", raw, count=1)
-    was_url = stripped != raw and "doi.org/" in raw.lower()
-    if was_url:
-        stripped = unquote(stripped)
-    candidate = stripped.strip()
-    if _VALID.match(candidate) and not any(ord(c) < 32 or ord(c) == 127 for c in candidate):
+    candidate = raw
+    for _ in range(2):  # 'doi: https://doi.org/10...' carries two prefixes
+        candidate = _PREFIXES.sub("", candidate, count=1).strip()
+    if "doi.org/" in raw.lower():
+        candidate = unquote(candidate)
+    if _VALID.match(candidate) and candidate.isprintable():
         return DoiCheck(candidate.lower())
     return DoiCheck(None, _diagnose(candidate))
 
@@ -46,6 +46,8 @@ def _diagnose(candidate: str) -> str:
         return "the DOI is empty"
     if re.search(r"\s", candidate):
         return "a DOI contains no spaces or line breaks"
+    if not candidate.isprintable():
+        return "the DOI contains an invisible character (copied from a web page?); retype it"
     if candidate.isdigit():
         return "this looks like a PubMed id; put it in `pmid` and give the DOI here"
     if candidate.lower().startswith(("http://", "https://")):

@@ -116,8 +116,8 @@ def render_github(result: RunResult, today: dt.date) -> str:
         lines.append(f"::{_GITHUB_LEVEL[f.severity]} {props}::{_escape_data(f.message)}")
     s = summary(result)
     lines.append(
-        f"evidencelint: {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos "
-        f"in {s['files']} files"
+        f"evidencelint: {_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}, "
+        f"{_plural(s['infos'], 'info')} in {_plural(s['files'], 'file')}"
     )
     return "\n".join(lines) + "\n"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -43,12 +44,21 @@ class ReferenceEntry:
         return fold(family_name(ref.authors[0]))
 
     @property
+    def first_author_keys(self) -> frozenset[str]:
+        """The first author's family name and whole name, folded: an organisation such
+        as 'Cancer Research UK' is cited whole, not by a 'family name'."""
+        ref = self.reference
+        if ref is None or not ref.authors or is_et_al(ref.authors[0]):
+            return frozenset()
+        return frozenset({fold(family_name(ref.authors[0])), fold(ref.authors[0])})
+
+    @property
     def label_parts(self) -> tuple[str, int, str] | None:
         ref = self.reference
         if ref is None or ref.label is None:
             return None
         parsed = parse_author_year(ref.label)
-        return (fold(parsed.family), parsed.year, parsed.suffix) if parsed else None
+        return (fold(parsed.name), parsed.year, parsed.suffix) if parsed else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,10 +152,12 @@ def _resolve_claim(
     candidates: tuple[ReferenceEntry, ...],
 ) -> list[Resolution]:
     resolutions: list[Resolution] = []
-    for inline in find_citations(claim.text):
+    inlines = find_citations(claim.text)
+    positions = _inline_positions(doc, (*path, "text"), inlines)
+    for inline, position in zip(inlines, positions, strict=True):
         citation = Citation(
             inline.text,
-            _inline_position(doc, (*path, "text"), inline),
+            position,
             inline.key,
             inline.family,
             inline.year,
@@ -171,8 +183,12 @@ def _by_key(citation: Citation, key: str, by_key: Mapping[str, ReferenceEntry]) 
 def _by_author_year(
     citation: Citation, inline: InlineCitation, candidates: tuple[ReferenceEntry, ...]
 ) -> Resolution:
-    family, year, suffix = inline.family_key, inline.year, inline.suffix
-    labelled = tuple(e for e in candidates if e.label_parts == (family, year, suffix))
+    keys, year, suffix = inline.name_keys, inline.year, inline.suffix
+    labelled = tuple(
+        e
+        for e in candidates
+        if (parts := e.label_parts) is not None and parts[0] in keys and parts[1:] == (year, suffix)
+    )
     if labelled:
         return Resolution(citation, labelled)
     matches = tuple(
@@ -180,22 +196,35 @@ def _by_author_year(
         for e in candidates
         if e.reference is not None
         and e.reference.year == year
-        and e.first_family_key == family
+        and e.first_author_keys & keys
         and (not suffix or e.label_parts is None)
     )
     return Resolution(citation, matches)
 
 
-def _inline_position(doc: PageDoc, text_path: Path, inline: InlineCitation) -> Position:
-    """The citation's own line and column when the source text shows it verbatim."""
+def _inline_positions(
+    doc: PageDoc, text_path: Path, inlines: Sequence[InlineCitation]
+) -> list[Position]:
+    """Each citation's own line and column, where the source shows it verbatim.
+
+    The source is searched left to right for each citation in turn, inside a bracket
+    ('[' or ';' before it), so repeated citations and prose with the same words are
+    placed right. A citation broken across lines of a folded scalar falls back to the
+    start of the text.
+    """
     span = doc.source.span(text_path)
     if span is None:
-        return doc.source.value(text_path)
-    raw = doc.text[span.start : span.end]
-    found = raw.find(inline.text)
-    if found < 0:
-        return span.position
-    index = span.start + found
-    line = doc.text.count("\n", 0, index) + 1
-    column = index - (doc.text.rfind("\n", 0, index) + 1) + 1
-    return Position(line, column)
+        return [doc.source.value(text_path)] * len(inlines)
+    positions: list[Position] = []
+    cursor = span.start
+    for inline in inlines:
+        pattern = re.compile(r"(?<=[\[;])\s*(" + re.escape(inline.text) + ")")
+        found = pattern.search(doc.text, cursor, span.end)
+        if found is None:
+            positions.append(span.position)
+            continue
+        index = found.start(1)
+        cursor = found.end(1)
+        line = doc.text.count("\n", 0, index) + 1
+        positions.append(Position(line, index - (doc.text.rfind("\n", 0, index) + 1) + 1))
+    return positions

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from rapidfuzz import process
 
 from evidencelint.findings import Finding, Severity
-from evidencelint.names import fold
+from evidencelint.names import family_name, fold
 from evidencelint.resolve import Resolution, ResolvedClaim, ResolvedPage
 from evidencelint.rule import Rule
 from evidencelint.validators.base import RuleContext, report
@@ -105,14 +105,26 @@ def _unresolved_message(page: ResolvedPage, resolution: Resolution) -> str:
             f"bibliographies{hint}"
         )
     suffix = f"{citation.year}{citation.suffix}"
+    family = fold(citation.family or "")
     same_name = sorted(
         f"{e.reference.year} ('{e.key}')"
         for e in page.available.values()
-        if e.reference is not None
-        and e.reference.year is not None
-        and e.first_family_key == fold(citation.family or "")
+        if e.reference is not None and e.reference.year is not None and e.first_family_key == family
     )
-    hint = f"; references by {citation.family} are from {', '.join(same_name)}" if same_name else ""
+    if same_name:
+        hint = f"; references by {citation.family} are from {', '.join(same_name)}"
+    else:
+        same_year = {
+            e.first_family_key: e
+            for e in page.available.values()
+            if e.reference is not None and e.reference.year == citation.year and e.first_family_key
+        }
+        close = process.extractOne(family, list(same_year), score_cutoff=60)
+        hint = ""
+        if close:
+            entry = same_year[close[0]]
+            assert entry.reference is not None and entry.reference.authors
+            hint = f"; did you mean {family_name(entry.reference.authors[0])} ('{entry.key}')?"
     return (
         f"[{citation.text}] matches no reference: none has first author '{citation.family}' "
         f"and year {suffix}{hint}"

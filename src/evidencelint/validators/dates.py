@@ -88,9 +88,11 @@ def check(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
             "current it is; add the date of its last medical review",
             page=p.id,
         )
-    yield from _review(page, ctx, (), p.last_reviewed, p.next_review, published, claim=None)
+    archived = p.status is Status.ARCHIVED  # no longer published: reviews are moot
+    if not archived:
+        yield from _review(page, ctx, (), p.last_reviewed, p.next_review, published, claim=None)
     for claim in page.claims:
-        if claim.claim.last_reviewed is not None:
+        if claim.claim.last_reviewed is not None and not archived:
             yield from _review(
                 page, ctx, claim.path, claim.claim.last_reviewed, None, published, claim.claim.id
             )
@@ -119,9 +121,11 @@ def _review(
             claim=claim,
         )
         return
+    update = "`last_reviewed`"
     if next_review is not None:
         due, at = next_review, doc.source.value((*base, "next_review"))
         basis = f"its next review was set for {next_review}"
+        update = "`last_reviewed` and `next_review`"
     elif last_reviewed is not None:
         due = add_months(last_reviewed, ctx.policy.review_interval_months)
         at = doc.source.value((*base, "last_reviewed"))
@@ -137,8 +141,8 @@ def _review(
             REVIEW_OVERDUE,
             doc.path,
             at,
-            f"{what} review is {days} days overdue: {basis}; have it reviewed and update "
-            "`last_reviewed`",
+            f"{what} review is {_days(days)} overdue: {basis}; have it reviewed and update "
+            f"{update}",
             severity=Severity.ERROR if published else Severity.WARNING,
             page=doc.page.id,
             claim=claim,
@@ -148,10 +152,14 @@ def _review(
             REVIEW_DUE_SOON,
             doc.path,
             at,
-            f"{what} review falls due in {(due - ctx.today).days} days: {basis}",
+            f"{what} review falls due in {_days((due - ctx.today).days)}: {basis}",
             page=doc.page.id,
             claim=claim,
         )
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def _interval(months: int) -> str:

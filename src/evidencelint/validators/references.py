@@ -92,6 +92,7 @@ def duplicates(
     once, by the bibliography check (`report_shared`).
     """
     first: dict[str, ReferenceEntry] = {}
+    reported: set[tuple[str, str]] = set()
     for entry in entries:
         ref = entry.reference
         if ref is None or ref.doi is None:
@@ -108,6 +109,9 @@ def duplicates(
         target, other = (
             (earlier, entry) if entry.shared and not earlier.shared else (entry, earlier)
         )
+        if (target.path, target.key) in reported:
+            continue
+        reported.add((target.path, target.key))
         where = "" if other.path == target.path else f" in {other.path}"
         yield report(
             REFERENCE_DUPLICATE,

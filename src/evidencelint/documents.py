@@ -28,8 +28,9 @@ class PageDoc:
     text: str
     claim_paths: tuple[Path, ...]
     """The source path of each claim in `page.claims` (claims set aside shift indexes)."""
-    invalid_reference_keys: frozenset[str]
-    """Keys of references set aside for schema errors: citing them is not 'unresolved'."""
+    invalid_references: Mapping[str, Any]
+    """References set aside for schema errors, as written: citing them is not
+    'unresolved', whether by key or by author and year."""
     complete: bool
     """False when claims were set aside, so rules that need every claim stay silent."""
 
@@ -39,7 +40,7 @@ class BibliographyDoc:
     path: str
     bibliography: Bibliography
     source: SourceMap
-    invalid_reference_keys: frozenset[str]
+    invalid_references: Mapping[str, Any]
 
 
 Problems = list[tuple[Position, str]]
@@ -72,7 +73,7 @@ def validate_page(path: str, loaded: LoadedYaml) -> tuple[PageDoc | None, Proble
             source=loaded.source,
             text=loaded.text,
             claim_paths=claim_paths,
-            invalid_reference_keys=frozenset(dropped_refs),
+            invalid_references=_raw_references(data, dropped_refs),
             complete=not dropped_claims,
         ),
         problems,
@@ -88,7 +89,7 @@ def validate_bibliography(path: str, loaded: LoadedYaml) -> tuple[BibliographyDo
         return None, problems
     assert isinstance(model, Bibliography)
     return (
-        BibliographyDoc(path, model, loaded.source, frozenset(dropped_refs)),
+        BibliographyDoc(path, model, loaded.source, _raw_references(data, dropped_refs)),
         problems,
     )
 
@@ -125,6 +126,13 @@ def _validate(
     except ValidationError:
         # The page itself is broken (its status, its id...): the problems above say how.
         return None, problems, dropped_claims, dropped_refs
+
+
+def _raw_references(data: dict[str, Any], keys: set[str]) -> dict[str, Any]:
+    references = data.get("references")
+    if not isinstance(references, Mapping):
+        return {}
+    return {key: references.get(key) for key in sorted(keys)}
 
 
 def _not_a_mapping(data: Any, expected: str) -> str:

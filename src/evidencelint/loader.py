@@ -4,10 +4,15 @@ PyYAML's C parser composes nodes carrying their marks; we build the Python value
 ourselves so that we keep those marks, catch repeated keys (PyYAML silently keeps the
 last one) and refuse documents that aliases blow up ("billion laughs"). Nothing here
 raises for bad input: every problem becomes a finding and the caller moves on.
+
+Lines are counted at "\\n" only, as editors, git and CI annotations count them; libyaml
+also breaks lines at U+2028, U+2029, U+0085 and a lone CR, so positions are computed
+from the character index of each mark, never from libyaml's line numbers.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -26,6 +31,11 @@ except ImportError:  # pragma: no cover - libyaml missing; slower but equivalent
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 100_000
 MAX_DEPTH = 64
+_NESTING_CHARS = "[{:-?"
+_PRESCAN_ABOVE = 2000
+"""Composing recurses on the C stack once per nesting level, and a few thousand levels
+crash the process. When the file has this many characters that can open a level, its
+depth is first measured from the (iterative) event stream."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,23 +60,51 @@ class LoadedYaml:
         return not any(p.name != "duplicate-key" for p in self.problems)
 
 
-class _TooLarge(Exception):
-    def __init__(self, message: str, position: Position) -> None:
+class _Refused(Exception):
+    def __init__(self, message: str, index: int) -> None:
         super().__init__(message)
-        self.position = position
+        self.index = index
+
+
+class Lines:
+    """Character index -> 1-based line and column, counting lines at '\\n' only."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0]
+        find = text.find
+        index = find("\n")
+        while index >= 0:
+            self._starts.append(index + 1)
+            index = find("\n", index + 1)
+
+    def position(self, index: int) -> Position:
+        line = bisect.bisect_right(self._starts, index)
+        return Position(line, index - self._starts[line - 1] + 1)
+
+
+def size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1_048_576:.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
+
+
+def _too_large(size: int, max_bytes: int) -> LoadedYaml:
+    return _failed(
+        "",
+        "schema",
+        Position(),
+        f"the file is {size_text(size)}, larger than the {size_text(max_bytes)} allowed for "
+        "one content file; split it into several pages",
+    )
 
 
 def load_file(path: FsPath, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return _failed(
-                "",
-                "schema",
-                Position(),
-                f"the file is {size / 1_048_576:.1f} MB, larger than the {max_bytes // 1024} KB "
-                "allowed for one content file; split it into several pages",
-            )
+            return _too_large(size, max_bytes)
         raw = path.read_bytes()
     except OSError as exc:
         return _failed("", "yaml-syntax", Position(), f"cannot read the file: {exc.strerror}")
@@ -75,13 +113,7 @@ def load_file(path: FsPath, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
 
 def load_bytes(raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
     if len(raw) > max_bytes:
-        return _failed(
-            "",
-            "schema",
-            Position(),
-            f"the file is {len(raw) / 1_048_576:.1f} MB, larger than the {max_bytes // 1024} KB "
-            "allowed for one content file; split it into several pages",
-        )
+        return _too_large(len(raw), max_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -98,52 +130,72 @@ def load_bytes(raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
 
 
 def load_text(text: str) -> LoadedYaml:
+    lines = Lines(text)
     if "\x00" in text:
-        index = text.index("\x00")
         return _failed(
             text,
             "yaml-syntax",
-            _position_of(text, index),
+            lines.position(text.index("\x00")),
             "the file contains a NUL character; it is not a text file",
         )
     try:
+        if sum(text.count(c) for c in _NESTING_CHARS) > _PRESCAN_ABOVE:
+            _check_depth(text)
         node = yaml.compose(text, Loader=_Loader)
+    except _Refused as exc:
+        return _failed(text, "schema", lines.position(exc.index), str(exc))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        position = Position(mark.line + 1, mark.column + 1) if mark else Position()
-        return _failed(text, "yaml-syntax", position, _describe_yaml_error(exc))
+        position = lines.position(mark.index) if mark is not None else Position()
+        return _failed(text, "yaml-syntax", position, _describe_yaml_error(exc, text))
     except (yaml.YAMLError, RecursionError, MemoryError, ValueError) as exc:
         return _failed(text, "yaml-syntax", Position(), f"the file cannot be parsed as YAML: {exc}")
-    if node is None:
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
         return _failed(
             text,
             "schema",
             Position(),
             "the file is empty; a page needs at least id, title, status and claims",
         )
-    builder = _Builder()
+    builder = _Builder(lines)
     loaded = LoadedYaml(text=text, source=builder.source, problems=builder.problems)
     try:
         loaded.data = builder.build(node, (), 0)
-    except _TooLarge as exc:
-        loaded.problems.append(LoadProblem("schema", exc.position, str(exc)))
+    except _Refused as exc:
+        loaded.problems.append(LoadProblem("schema", lines.position(exc.index), str(exc)))
         loaded.data = None
     return loaded
+
+
+def _check_depth(text: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise _Refused(_too_deep(), mark.index if mark is not None else 0)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _too_deep() -> str:
+    return (
+        f"values are nested more than {MAX_DEPTH} levels deep; the content format needs only "
+        "a few levels"
+    )
 
 
 def _failed(text: str, name: str, position: Position, message: str) -> LoadedYaml:
     return LoadedYaml(text=text, problems=[LoadProblem(name, position, message)])
 
 
-def _position_of(text: str, index: int) -> Position:
-    line = text.count("\n", 0, index) + 1
-    return Position(line, index - (text.rfind("\n", 0, index) + 1) + 1)
-
-
-def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
+def _describe_yaml_error(exc: yaml.MarkedYAMLError, text: str) -> str:
     problem = (exc.problem or "invalid YAML").strip()
+    mark = exc.problem_mark
+    at = text[mark.index] if mark is not None and 0 <= mark.index < len(text) else ""
     hint = ""
-    if "found character '\\t'" in problem:
+    if at == "\t" or "found character '\\t'" in problem:
         hint = "; YAML indentation must use spaces, not tabs"
     elif "mapping values are not allowed" in problem:
         hint = "; a value containing ': ' must be put in quotes"
@@ -159,28 +211,24 @@ def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
 class _Builder:
     """Turns a composed node graph into Python values, recording each node's span."""
 
-    def __init__(self) -> None:
+    def __init__(self, lines: Lines) -> None:
         self.source = SourceMap()
         self.problems: list[LoadProblem] = []
+        self._lines = lines
         self._constructor = SafeConstructor()
         self._count = 0
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self._count += 1
-        start = node.start_mark
         if self._count > MAX_NODES:
-            raise _TooLarge(
-                f"the file expands to more than {MAX_NODES} values (through YAML aliases or sheer "
-                "size); content files must not use aliases that multiply their size",
-                Position(start.line + 1, start.column + 1),
+            raise _Refused(
+                f"the file expands to more than {MAX_NODES} values (through YAML aliases or "
+                "sheer size); content files must not use aliases that multiply their size",
+                node.start_mark.index,
             )
         if depth > MAX_DEPTH:
-            raise _TooLarge(
-                f"values are nested more than {MAX_DEPTH} levels deep; the content format needs "
-                "only a few levels",
-                Position(start.line + 1, start.column + 1),
-            )
-        self.source.values.setdefault(path, _span(node))
+            raise _Refused(_too_deep(), node.start_mark.index)
+        self.source.values.setdefault(path, self._span(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -192,25 +240,23 @@ class _Builder:
         first_seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                mark = key_node.start_mark
                 self.problems.append(
                     LoadProblem(
                         "schema",
-                        Position(mark.line + 1, mark.column + 1),
+                        self._lines.position(key_node.start_mark.index),
                         "a key must be plain text, not a list or mapping",
                     )
                 )
                 continue
             key = str(key_node.value)
             if key in first_seen:
-                earlier = first_seen[key].start_mark
-                mark = key_node.start_mark
+                earlier = self._lines.position(first_seen[key].start_mark.index)
                 self.problems.append(
                     LoadProblem(
                         "duplicate-key",
-                        Position(mark.line + 1, mark.column + 1),
+                        self._lines.position(key_node.start_mark.index),
                         f"key '{key}' appears twice in this mapping (first at line "
-                        f"{earlier.line + 1}); YAML would silently keep only this one: "
+                        f"{earlier.line}); YAML would silently keep only this one: "
                         "remove or rename one of them",
                     )
                 )
@@ -219,23 +265,18 @@ class _Builder:
             else:
                 first_seen[key] = key_node
             child = (*path, key)
-            self.source.keys[child] = _span(key_node)
+            self.source.keys[child] = self._span(key_node)
             result[key] = self.build(value_node, child, depth + 1)
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
         try:
             return self._constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError):
-            # An unknown tag or an impossible timestamp (2023-02-30): keep the text and
-            # let validation say what is wrong with it.
+        except Exception:
+            # An unknown or mis-valued tag (!!bool maybe) or an impossible timestamp
+            # (2023-02-30): keep the text and let validation say what is wrong with it.
             return str(node.value)
 
-
-def _span(node: yaml.Node) -> Span:
-    return Span(
-        node.start_mark.line + 1,
-        node.start_mark.column + 1,
-        node.start_mark.index,
-        node.end_mark.index,
-    )
+    def _span(self, node: yaml.Node) -> Span:
+        start = self._lines.position(node.start_mark.index)
+        return Span(start.line, start.column, node.start_mark.index, node.end_mark.index)

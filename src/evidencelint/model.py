@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     JsonValue,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -64,6 +65,8 @@ RefKey = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
 Url = Annotated[str, StringConstraints(pattern=URL_PATTERN)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+NumberLike = Annotated[str, WithJsonSchema({"type": ["string", "number"]})]
+"""Text that editors often write as a bare number (volume: 19); numbers are read as text."""
 
 
 class Status(StrEnum):
@@ -164,15 +167,15 @@ class Reference(_Strict):
     title: Text
     journal: Text | None = Field(default=None, description="NLM abbreviation or full title")
     year: int | None = Field(default=None, ge=1000, le=9999)
-    volume: str | None = None
-    issue: str | None = None
-    pages: str | None = None
+    volume: NumberLike | None = None
+    issue: NumberLike | None = None
+    pages: NumberLike | None = None
     doi: str | None = Field(
         default=None, description="bare, as a https://doi.org/ URL, or with a doi: prefix"
     )
     no_doi: Text | None = Field(default=None, description="why a journal reference has no DOI")
-    pmid: str | None = None
-    pmcid: str | None = None
+    pmid: NumberLike | None = None
+    pmcid: NumberLike | None = None
     url: Url | None = None
     accessed: IsoDate | None = None
     label: Text | None = Field(default=None, description="explicit author-year label")

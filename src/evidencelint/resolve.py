@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from evidencelint.citation_syntax import InlineCitation, find_citations, parse_author_year
 from evidencelint.documents import BibliographyDoc, PageDoc
@@ -24,6 +25,8 @@ class ReferenceEntry:
     path: str
     source: SourceMap
     shared: bool
+    raw: Any = None
+    """A set-aside reference as written, for matching author-year citations to it."""
 
     @property
     def source_path(self) -> Path:
@@ -47,10 +50,28 @@ class ReferenceEntry:
     def first_author_keys(self) -> frozenset[str]:
         """The first author's family name and whole name, folded: an organisation such
         as 'Cancer Research UK' is cited whole, not by a 'family name'."""
-        ref = self.reference
-        if ref is None or not ref.authors or is_et_al(ref.authors[0]):
+        first = self._first_author()
+        if first is None or is_et_al(first):
             return frozenset()
-        return frozenset({fold(family_name(ref.authors[0])), fold(ref.authors[0])})
+        return frozenset({fold(family_name(first)), fold(first)})
+
+    @property
+    def year(self) -> int | None:
+        if self.reference is not None:
+            return self.reference.year
+        year = self.raw.get("year") if isinstance(self.raw, Mapping) else None
+        try:
+            return int(year) if year is not None and not isinstance(year, bool) else None
+        except (TypeError, ValueError):
+            return None
+
+    def _first_author(self) -> str | None:
+        if self.reference is not None:
+            return self.reference.authors[0] if self.reference.authors else None
+        authors = self.raw.get("authors") if isinstance(self.raw, Mapping) else None
+        if isinstance(authors, list) and authors and isinstance(authors[0], str):
+            return authors[0]
+        return None
 
     @property
     def label_parts(self) -> tuple[str, int, str] | None:
@@ -116,8 +137,8 @@ def shared_entries(bibliographies: Sequence[BibliographyDoc]) -> list[ReferenceE
     for bib in bibliographies:
         for key, ref in bib.bibliography.references.items():
             entries.append(ReferenceEntry(key, ref, bib.path, bib.source, shared=True))
-        for key in sorted(bib.invalid_reference_keys):
-            entries.append(ReferenceEntry(key, None, bib.path, bib.source, shared=True))
+        for key, raw in bib.invalid_references.items():
+            entries.append(ReferenceEntry(key, None, bib.path, bib.source, shared=True, raw=raw))
     return entries
 
 
@@ -126,8 +147,8 @@ def resolve_page(doc: PageDoc, shared: Sequence[ReferenceEntry]) -> ResolvedPage
         ReferenceEntry(key, ref, doc.path, doc.source, shared=False)
         for key, ref in doc.page.references.items()
     ] + [
-        ReferenceEntry(key, None, doc.path, doc.source, shared=False)
-        for key in sorted(doc.invalid_reference_keys)
+        ReferenceEntry(key, None, doc.path, doc.source, shared=False, raw=raw)
+        for key, raw in doc.invalid_references.items()
     ]
     available: dict[str, ReferenceEntry] = {e.key: e for e in local}
     clashes: list[tuple[ReferenceEntry, ReferenceEntry]] = []
@@ -194,12 +215,11 @@ def _by_author_year(
     matches = tuple(
         e
         for e in candidates
-        if e.reference is not None
-        and e.reference.year == year
-        and e.first_author_keys & keys
-        and (not suffix or e.label_parts is None)
+        if e.year == year and e.first_author_keys & keys and (not suffix or e.label_parts is None)
     )
-    return Resolution(citation, matches)
+    if matches and all(e.reference is None for e in matches):
+        return Resolution(citation, matches, set_aside=True)
+    return Resolution(citation, tuple(e for e in matches if e.reference is not None))
 
 
 def _inline_positions(

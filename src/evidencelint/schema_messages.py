@@ -29,25 +29,30 @@ _UNION_FIELDS = frozenset({"reviewed_by"})
 def schema_problems(
     errors: list[ErrorDetails], source: SourceMap, root: type[BaseModel]
 ) -> list[tuple[Position, str]]:
-    problems: list[tuple[Position, str]] = []
-    seen_unions: set[Path] = set()
-    for error in errors:
-        loc: Path = tuple(error["loc"])
-        union_at = _union_prefix(loc)
-        if union_at is not None:
-            if union_at in seen_unions:
-                continue
-            seen_unions.add(union_at)
-            problems.append(
-                (
-                    source.value(union_at),
-                    f"`{union_at[-1]}` must be a name or a list of names, "
-                    f"got {_describe_input(error.get('input'))}",
-                )
-            )
-            continue
-        problems.append(_one(error, loc, source, root))
-    return problems
+    # Errors of one union field come as a group (one per member type): report it once,
+    # where the first of them stood.
+    grouped: dict[Path | int, list[ErrorDetails]] = {}
+    for index, error in enumerate(errors):
+        union_at = _union_prefix(tuple(error["loc"]))
+        grouped.setdefault(union_at if union_at is not None else index, []).append(error)
+    return [
+        _one(group[0], tuple(group[0]["loc"]), source, root)
+        if isinstance(key, int)
+        else _union_problem(key, group, source)
+        for key, group in grouped.items()
+    ]
+
+
+def _union_problem(at: Path, group: list[ErrorDetails], source: SourceMap) -> tuple[Position, str]:
+    """One finding for a field that may be a name or a list of names."""
+    for error in group:
+        loc = tuple(error["loc"])
+        if len(loc) > len(at) + 1 and isinstance(loc[len(at) + 1], int):
+            item = (*at, loc[len(at) + 1])
+            got = _describe_input(error.get("input"))
+            return (source.value(item), f"each entry of `{at[-1]}` must be a name, got {got}")
+    got = _describe_input(group[0].get("input"))
+    return (source.value(at), f"`{at[-1]}` must be a name or a list of names, got {got}")
 
 
 def _union_prefix(loc: Path) -> Path | None:
@@ -64,7 +69,7 @@ def _one(
     value = error.get("input")
     ctx = error.get("ctx") or {}
     name = _field_name(loc)
-    if loc and loc[-1] == "[key]":
+    if kind == "string_pattern_mismatch" and len(loc) == 3 and loc[-1] == "[key]":
         key_path = loc[:-1]
         return (
             source.key(key_path),
@@ -105,6 +110,16 @@ def _one(
             position,
             f"`{name}` must be a list (one '- ' line per item), got {_describe_input(value)}",
         )
+    if (
+        kind in {"dict_type", "model_type", "model_attributes_type"}
+        and loc
+        and isinstance(loc[-1], int)
+    ):
+        return (
+            position,
+            f"each entry of `{name}` must be a mapping of fields ('key: value' lines), "
+            f"got {_describe_input(value)}",
+        )
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
         return (
             position,
@@ -113,14 +128,24 @@ def _one(
         )
     if kind == "iso_date":
         return (position, f"`{name}` {error['msg']}, got {_describe_input(value)}")
-    if kind in {"type_requirements", "published_without_claims", "unknown_rule"}:
+    if kind == "published_without_claims":
+        return (source.value(("claims",)), str(error["msg"]))
+    if kind in {"type_requirements", "unknown_rule"}:
         return (position, str(error["msg"]))
     return (position, f"`{name}`: {error['msg']}")
 
 
 def _field_name(loc: Path) -> str:
-    for part in reversed(loc):
-        if isinstance(part, str) and part != "[key]":
+    for i in range(len(loc) - 1, -1, -1):
+        part = loc[i]
+        # pydantic marks dict-key errors with a trailing "[key]"; a field may be named so.
+        if isinstance(part, str) and not (
+            part == "[key]"
+            and i == len(loc) - 1
+            and i > 0
+            and loc[0] == "references"
+            and len(loc) == 3
+        ):
             return part
     return "page"
 
@@ -132,6 +157,8 @@ def _where(name: str) -> str:
 def _what_needs(loc: Path) -> str:
     if len(loc) == 1:
         return " (every page needs id, title, status and claims)"
+    if len(loc) >= 4 and loc[0] == "claims" and loc[2] == "ignore":
+        return " in this ignore entry (every suppression says why)"
     if len(loc) >= 2 and loc[0] == "claims":
         return " in this claim"
     if len(loc) >= 2 and loc[0] == "references":

@@ -94,13 +94,25 @@ def _check(args: argparse.Namespace) -> int:
     from evidencelint.config import load_config
     from evidencelint.engine import run_check
     from evidencelint.findings import Severity
+    from evidencelint.progress import progress_bar
+    from evidencelint.registry.factory import build_verifier
     from evidencelint.report import render
-    from evidencelint.verification import OfflineNoCache, SyntaxOnly, Verifier
 
     config = load_config(args.config)
     today = args.today or dt.date.today()
-    verifier: Verifier = OfflineNoCache() if args.offline else SyntaxOnly()
-    result = run_check(args.paths, config, today, verifier)
+    with progress_bar("verifying DOIs") as progress:
+        verifier, client = build_verifier(
+            config,
+            offline=args.offline,
+            no_cache=args.no_cache,
+            refresh=args.refresh,
+            progress=progress,
+        )
+        try:
+            result = run_check(args.paths, config, today, verifier)
+        finally:
+            if client is not None:
+                client.close()
     _emit(render(args.format, result, today), args.output)
     return EXIT_ERRORS if any(f.severity is Severity.ERROR for f in result.findings) else EXIT_OK
 

@@ -15,7 +15,7 @@ from evidencelint.findings import Finding
 from evidencelint.gating import apply_policy
 from evidencelint.loader import load_file
 from evidencelint.resolve import ReferenceEntry, ResolvedPage, resolve_page, shared_entries
-from evidencelint.validators import citations, dates, references, registry, structure
+from evidencelint.validators import citations, dates, integrity, references, registry, structure
 from evidencelint.validators.base import RuleContext
 from evidencelint.verification import Verifier
 
@@ -109,11 +109,13 @@ def run_check(
         findings += citations.check(page, ctx)
         findings += references.check(page, ctx)
         findings += registry.check(page.local, page.doc.page.id, ctx)
+        findings += integrity.check(page.local, page.doc.page.id, ctx)
         findings += dates.check(page, ctx)
     selected_shared = [e for e in shared if e.path in selected_bibs]
     findings += references.doi_syntax(selected_shared, None)
     findings += references.duplicates(selected_shared, None, report_shared=True)
     findings += registry.check(shared_to_verify, None, ctx)
+    findings += integrity.check(shared_to_verify, None, ctx)
     return RunResult(apply_policy(findings, resolved, config.policy), len(files), resolved)
 
 

@@ -1,9 +1,9 @@
 """The seam between the registry and the rules.
 
 Rules never talk to a registry: they receive, for each normalised DOI, one
-`Verification`. Producing those answers (HTTP, cache, rate limits) is the registry
-client's job; until it exists, only DOI syntax is checked online, and offline every
-DOI is unverified, as the command-line contract says.
+`Verification`. Producing those answers (HTTP, cache, rate limits) is the job of
+`evidencelint.registry`; `SyntaxOnly` and `OfflineNoCache` serve runs that must not or
+cannot ask a registry.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from evidencelint.registry.record import WorkRecord
 
 
 class Outcome(StrEnum):
@@ -27,6 +30,12 @@ class Verification:
     outcome: Outcome
     detail: str = ""
     """The registration agency (OTHER_AGENCY) or why the DOI could not be checked."""
+    record: WorkRecord | None = None
+    """The registered metadata (FOUND)."""
+    newer_versions: tuple[str, ...] = ()
+    """DOIs of later versions found by probing (Cochrane .pubN+1, ...), oldest first."""
+    stale_since: str = ""
+    """Set when the answer is an expired cached one, used because the service failed."""
 
 
 class Verifier(Protocol):

@@ -1,13 +1,23 @@
 """retracted, withdrawn, expression-of-concern, corrected, superseded: is the work current?
 
-The rules are documented here; they read the registry record's notices (`updated-by`,
-`update-to`, `relation`) and arrive with the Crossref client.
+Read from the registry record: notices about the work (`updated-by`, which has carried
+Retraction Watch data since 2025, and `update-to` entries that point at the work itself),
+a "RETRACTED:" title prefix, later versions found by probing, and `relation`s. The same
+notice from two sources is one finding; a record listing itself as its own new version
+is ignored.
 """
 
 from __future__ import annotations
 
-from evidencelint.findings import Severity
+from collections.abc import Iterable, Iterator
+
+from evidencelint.doi import normalise_doi
+from evidencelint.findings import Finding, Severity
+from evidencelint.registry.record import Notice, WorkRecord
+from evidencelint.resolve import ReferenceEntry
 from evidencelint.rule import Rule
+from evidencelint.validators.base import RuleContext, report
+from evidencelint.verification import Outcome, Verification
 
 RETRACTED = Rule(
     code="EL501",
@@ -59,3 +69,132 @@ SUPERSEDED = Rule(
     fix="Read the newer version, update the claim if needed, and cite it.",
 )
 RULES = (RETRACTED, WITHDRAWN, EXPRESSION_OF_CONCERN, CORRECTED, SUPERSEDED)
+
+_RULE_OF_KIND = {
+    "retraction": RETRACTED,
+    "partial_retraction": RETRACTED,
+    "withdrawal": WITHDRAWN,
+    "removal": WITHDRAWN,
+    "expression_of_concern": EXPRESSION_OF_CONCERN,
+    "correction": CORRECTED,
+    "erratum": CORRECTED,
+    "corrigendum": CORRECTED,
+    "addendum": CORRECTED,
+    "clarification": CORRECTED,
+    "new_version": SUPERSEDED,
+    "new_edition": SUPERSEDED,
+}
+_ADVICE = {
+    RETRACTED.name: "remove the citation and find current evidence for the claim",
+    WITHDRAWN.name: "cite the work that replaced it, or other current evidence",
+    EXPRESSION_OF_CONCERN.name: "read the notice and prefer other evidence",
+    CORRECTED.name: "check that the claim still holds as corrected",
+    SUPERSEDED.name: "read the newer version, update the claim if needed, and cite it",
+}
+
+
+def check(
+    entries: Iterable[ReferenceEntry], page: str | None, ctx: RuleContext
+) -> Iterator[Finding]:
+    for entry in entries:
+        ref = entry.reference
+        doi = normalise_doi(ref.doi) if ref is not None and ref.doi is not None else None
+        answer = ctx.answers.get(doi) if doi else None
+        if doi is None or answer is None or answer.outcome is not Outcome.FOUND:
+            continue
+        if answer.record is None:
+            continue
+        for rule, message in _problems(doi, answer):
+            yield report(
+                rule,
+                entry.path,
+                entry.field_position("doi"),
+                f"{message}; {_ADVICE[rule.name]}",
+                page=page,
+                reference=entry.key,
+                doi=doi,
+            )
+
+
+def _problems(doi: str, answer: Verification) -> list[tuple[Rule, str]]:
+    record = answer.record
+    if record is None:
+        return []
+    notices: dict[str, list[Notice]] = {}
+    for notice in _notices_about(record):
+        rule = _RULE_OF_KIND.get(notice.kind)
+        if rule is not None:
+            notices.setdefault(rule.name, []).append(notice)
+    problems: list[tuple[Rule, str]] = []
+    for rule in (RETRACTED, WITHDRAWN, EXPRESSION_OF_CONCERN, CORRECTED):
+        found = notices.get(rule.name, [])
+        prefix = _title_prefix(record)
+        if found:
+            problems.append((rule, f"{doi} {_verb(rule)}: {_describe(found)}"))
+        elif prefix == rule.name:
+            problems.append((rule, f"{doi} {_verb(rule)}: its registered title says so"))
+    newer = [*answer.newer_versions]
+    newer += [n.doi for n in notices.get(SUPERSEDED.name, []) if n.doi and n.doi != doi]
+    newer += list(record.relations.get("is-replaced-by", ()))
+    published = list(record.relations.get("is-preprint-of", ()))
+    if newer:
+        unique = list(dict.fromkeys(newer))
+        problems.append((SUPERSEDED, f"a newer version of {doi} exists: {', '.join(unique)}"))
+    elif published:
+        problems.append(
+            (
+                SUPERSEDED,
+                f"{doi} is a preprint, published since as {', '.join(dict.fromkeys(published))}",
+            )
+        )
+    return problems
+
+
+def _notices_about(record: WorkRecord) -> Iterator[Notice]:
+    for notice in record.updated_by:
+        if notice.kind in {"new_version", "new_edition"} and notice.doi == record.doi:
+            continue  # a record listing itself as its own new version
+        yield notice
+    for notice in record.update_to:
+        if notice.doi == record.doi and notice.kind not in {"new_version", "new_edition"}:
+            yield notice  # a publisher marking the work itself (a self-referencing notice)
+
+
+def _title_prefix(record: WorkRecord) -> str:
+    title = record.title.lstrip().lower()
+    if title.startswith("retracted"):
+        return RETRACTED.name
+    if title.startswith("withdrawn"):
+        return WITHDRAWN.name
+    return ""
+
+
+def _verb(rule: Rule) -> str:
+    return {
+        RETRACTED.name: "has been retracted",
+        WITHDRAWN.name: "has been withdrawn",
+        EXPRESSION_OF_CONCERN.name: "is subject to an expression of concern",
+        CORRECTED.name: "has been corrected",
+    }[rule.name]
+
+
+def _describe(notices: list[Notice]) -> str:
+    """Each distinct notice once, with its earliest date and every source that lists it."""
+    merged: dict[str, tuple[str, list[str]]] = {}
+    for notice in notices:
+        date, sources = merged.get(notice.doi, (notice.date, []))
+        if notice.date and (not date or notice.date < date):
+            date = notice.date
+        source = _SOURCES.get(notice.source, notice.source or "the registry")
+        if source not in sources:
+            sources.append(source)
+        merged[notice.doi] = (date, sources)
+    parts = []
+    for doi, (date, sources) in sorted(merged.items()):
+        name = f"notice {doi}" if doi else "a notice"
+        when = f" of {date}" if date else ""
+        parts.append(f"{name}{when} ({' and '.join(sources)})")
+    return "; ".join(parts)
+
+
+_SOURCES = {"retraction-watch": "Retraction Watch", "publisher": "the publisher"}

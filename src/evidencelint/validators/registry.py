@@ -10,10 +10,11 @@ from collections.abc import Iterable, Iterator
 
 from evidencelint.doi import normalise_doi
 from evidencelint.findings import Finding, Severity
+from evidencelint.matching import compare
 from evidencelint.resolve import ReferenceEntry
 from evidencelint.rule import Rule
 from evidencelint.validators.base import RuleContext, report
-from evidencelint.verification import Outcome
+from evidencelint.verification import Outcome, Verification
 
 DOI_NOT_FOUND = Rule(
     code="EL401",
@@ -71,9 +72,12 @@ def check(
         if doi is None:
             continue
         answer = ctx.answers.get(doi)
-        if answer is None or answer.outcome is Outcome.FOUND:
+        if answer is None:
             continue
         position = entry.field_position("doi")
+        if answer.outcome is Outcome.FOUND:
+            yield from _found(entry, doi, answer, page)
+            continue
         if answer.outcome is Outcome.NOT_FOUND:
             yield report(
                 DOI_NOT_FOUND,
@@ -106,3 +110,37 @@ def check(
                 reference=entry.key,
                 doi=doi,
             )
+
+
+def _found(
+    entry: ReferenceEntry, doi: str, answer: Verification, page: str | None
+) -> Iterator[Finding]:
+    if entry.reference is None or answer.record is None:
+        return
+    if answer.stale_since:
+        yield report(
+            DOI_UNVERIFIED,
+            entry.path,
+            entry.field_position("doi"),
+            f"DOI {doi} was checked against the answer cached on {answer.stale_since}: the "
+            "service could not be reached, so newer changes (a retraction) would be missed",
+            severity=Severity.INFO,
+            page=page,
+            reference=entry.key,
+            doi=doi,
+        )
+    for mismatch in compare(entry.reference, answer.record):
+        yield report(
+            METADATA_MISMATCH,
+            entry.path,
+            entry.field_position(mismatch.field),
+            f"{mismatch.field} does not match the record of DOI {doi}: {mismatch.detail} "
+            f"(registered: {mismatch.expected!r}; cited: {mismatch.actual!r})",
+            severity=mismatch.severity,
+            page=page,
+            reference=entry.key,
+            doi=doi,
+            field=mismatch.field,
+            expected=mismatch.expected,
+            actual=mismatch.actual,
+        )

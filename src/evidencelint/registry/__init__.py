@@ -1,0 +1,1 @@
+"""The Crossref registry: HTTP client (the only network I/O), records, verification."""

@@ -1,0 +1,45 @@
+"""Build the verifier a command asked for from its flags and the configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+from evidencelint.config import Config
+from evidencelint.registry.client import CacheMode, ClientSettings, CrossrefClient
+from evidencelint.registry.verifier import CrossrefVerifier, Progress
+from evidencelint.verification import OfflineNoCache, Verifier
+
+
+def cache_folder(config: Config) -> Path:
+    return config.cache_dir or Path(platformdirs.user_cache_dir("evidencelint"))
+
+
+def build_verifier(
+    config: Config,
+    *,
+    offline: bool = False,
+    no_cache: bool = False,
+    refresh: bool = False,
+    progress: Progress | None = None,
+) -> tuple[Verifier, CrossrefClient | None]:
+    if offline and no_cache:
+        return OfflineNoCache(), None
+    if offline:
+        mode = CacheMode.OFFLINE
+    elif no_cache:
+        mode = CacheMode.DISABLED
+    elif refresh:
+        mode = CacheMode.REFRESH
+    else:
+        mode = CacheMode.NORMAL
+    client = CrossrefClient(
+        ClientSettings(
+            base_url=config.crossref_url,
+            mailto=config.mailto,
+            cache_path=None if no_cache else cache_folder(config),
+            mode=mode,
+        )
+    )
+    return CrossrefVerifier(client, progress), client

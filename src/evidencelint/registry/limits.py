@@ -1,0 +1,113 @@
+"""Politeness toward the registry: a request-rate limiter and a concurrency cap, both
+adjustable at run time from the rate-limit headers the service sends."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+# Crossref's published limits since December 2025 (single-record requests).
+POLITE = (10.0, 3)
+"""With a mailto: 10 requests per second, 3 at a time."""
+PUBLIC = (5.0, 1)
+"""Without: 5 per second, 1 at a time."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    per_second: float
+    concurrency: int
+
+
+def limits_from_headers(headers: Mapping[str, str]) -> Limits | None:
+    """x-rate-limit-limit / x-rate-limit-interval / x-concurrency-limit (any case)."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    try:
+        limit = float(lower.get("x-rate-limit-limit") or lower.get("x-ratelimit-limit") or 0)
+        interval_text = (
+            lower.get("x-rate-limit-interval") or lower.get("x-ratelimit-interval") or "1s"
+        )
+        interval = float(interval_text.strip().rstrip("s") or 1)
+        concurrency = int(lower.get("x-concurrency-limit") or 0)
+    except ValueError:
+        return None
+    if limit <= 0 or interval <= 0:
+        return None
+    return Limits(limit / interval, concurrency)
+
+
+class RateLimiter:
+    """Spaces request starts at least 1/rate seconds apart, across threads."""
+
+    def __init__(
+        self,
+        per_second: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._interval = 1.0 / per_second
+        self._next = 0.0
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._sleep = sleep
+
+    @property
+    def per_second(self) -> float:
+        return 1.0 / self._interval
+
+    def set_rate(self, per_second: float) -> None:
+        with self._lock:
+            self._interval = 1.0 / per_second
+
+    def acquire(self) -> None:
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._next)
+            self._next = start + self._interval
+        if start > now:
+            self._sleep(start - now)
+
+    def push_back(self, seconds: float) -> None:
+        """Nobody starts a request for `seconds` (after a 429 or a Retry-After)."""
+        with self._lock:
+            self._next = max(self._next, self._clock() + seconds)
+
+
+class ConcurrencyCap:
+    """A semaphore whose size can change while it is in use."""
+
+    def __init__(self, size: int) -> None:
+        self._size = max(1, size)
+        self._busy = 0
+        self._peak = 0
+        self._condition = threading.Condition()
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    @property
+    def peak(self) -> int:
+        return self._peak
+
+    def resize(self, size: int) -> None:
+        with self._condition:
+            self._size = max(1, size)
+            self._condition.notify_all()
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._condition:
+            while self._busy >= self._size:
+                self._condition.wait()
+            self._busy += 1
+            self._peak = max(self._peak, self._busy)
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._busy -= 1
+                self._condition.notify()

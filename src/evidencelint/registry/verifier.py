@@ -1,0 +1,109 @@
+"""Turn registry answers into verifications: exists, registered elsewhere, newer versions.
+
+Each distinct DOI is asked once per run; requests for different DOIs run concurrently up
+to the client's cap. A 404 is only a verdict after the agency endpoint confirms that no
+agency knows the DOI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from evidencelint.registry.client import CrossrefClient, Fetched
+from evidencelint.registry.record import parse_work
+from evidencelint.verification import Outcome, Verification
+
+COCHRANE = re.compile(r"^(10\.1002/14651858\.cd\d+)(?:\.pub(\d+))?$")
+MAX_VERSION_PROBES = 10
+
+Progress = Callable[[int, int], None]
+"""Called with (verified so far, total) after each DOI."""
+
+
+class CrossrefVerifier:
+    def __init__(self, client: CrossrefClient, progress: Progress | None = None) -> None:
+        self.client = client
+        self.progress = progress
+
+    def verify(self, dois: Iterable[str]) -> Mapping[str, Verification]:
+        unique = sorted(set(dois))
+        if not unique:
+            return {}
+        results: dict[str, Verification] = {}
+        workers = max(1, min(len(unique), 8))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crossref") as pool:
+            for done, (doi, verification) in enumerate(
+                zip(unique, pool.map(self.verify_one, unique), strict=True), start=1
+            ):
+                results[doi] = verification
+                if self.progress is not None:
+                    self.progress(done, len(unique))
+        return results
+
+    def verify_one(self, doi: str) -> Verification:
+        try:
+            return self._verify(doi)
+        except Exception as exc:  # a bug must not become a verdict either
+            return Verification(doi, Outcome.UNVERIFIED, f"internal error ({type(exc).__name__})")
+
+    def _verify(self, doi: str) -> Verification:
+        fetched = self.client.work(doi)
+        if fetched.status == "ok":
+            record = parse_work(fetched.data, doi)
+            if record is None:
+                return Verification(doi, Outcome.UNVERIFIED, "the registry's answer was not a work")
+            return Verification(
+                doi,
+                Outcome.FOUND,
+                record=record,
+                newer_versions=self._newer_versions(doi),
+                stale_since=fetched.cached_at if fetched.stale else "",
+            )
+        if fetched.status == "failed":
+            return Verification(doi, Outcome.UNVERIFIED, fetched.reason)
+        agency = self.client.agency(doi)
+        if agency.status == "not-found":
+            return Verification(doi, Outcome.NOT_FOUND)
+        if agency.status == "failed":
+            return Verification(
+                doi,
+                Outcome.UNVERIFIED,
+                f"Crossref has no record and the agency lookup failed ({agency.reason})",
+            )
+        name, label = _agency(agency)
+        if name == "crossref":
+            return Verification(
+                doi, Outcome.UNVERIFIED, "Crossref registered the DOI but returned no record"
+            )
+        return Verification(doi, Outcome.OTHER_AGENCY, label or name or "another agency")
+
+    def _newer_versions(self, doi: str) -> tuple[str, ...]:
+        """Later versions of a Cochrane review: .pub(N+1), .pub(N+2)... while they exist."""
+        match = COCHRANE.match(doi)
+        if match is None:
+            return ()
+        base, number = match.group(1), int(match.group(2) or 1)
+        found: list[str] = []
+        for version in range(number + 1, number + 1 + MAX_VERSION_PROBES):
+            candidate = f"{base}.pub{version}"
+            probe = self.client.work(candidate)
+            if probe.status != "ok":
+                break  # not found, or unknown: report only what was seen
+            found.append(candidate)
+        return tuple(found)
+
+
+def _agency(fetched: Fetched) -> tuple[str, str]:
+    message: Any = fetched.data
+    agency = message.get("agency") if isinstance(message, Mapping) else None
+    if not isinstance(agency, Mapping):
+        return "", ""
+    name = agency.get("id")
+    label = agency.get("label")
+    return (
+        name.lower() if isinstance(name, str) else "",
+        label if isinstance(label, str) else "",
+    )

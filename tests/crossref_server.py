@@ -1,0 +1,279 @@
+"""A real HTTP server on 127.0.0.1 that speaks the Crossref REST API from fixture files.
+
+The tool under test talks to it exactly as to api.crossref.org (EVIDENCELINT_CROSSREF_URL
+points here). Tests script faults per path (timeouts, 429, 5xx, dropped connections,
+malformed bodies, redirects), set latency and rate limits, and read back what the server
+saw: requests per path, peak concurrency, 429s sent.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+FIXTURES = Path(__file__).parent / "fixtures" / "crossref"
+
+
+@dataclass
+class Action:
+    """One scripted answer. kind: status | delay | drop | truncate | malformed | record."""
+
+    kind: str
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def status(code: int, body: bytes = b"", **headers: str) -> Action:
+    return Action(
+        "status",
+        status=code,
+        body=body,
+        headers={k.replace("_", "-"): v for k, v in headers.items()},
+    )
+
+
+def delay(seconds: float) -> Action:
+    """Wait, then answer normally (from the fixtures)."""
+    return Action("delay", seconds=seconds)
+
+
+def drop() -> Action:
+    """Close the connection without answering."""
+    return Action("drop")
+
+
+def truncate() -> Action:
+    """Promise a long body, send half of it, close."""
+    return Action("truncate")
+
+
+def malformed() -> Action:
+    return Action("malformed")
+
+
+def record() -> Action:
+    """Answer normally (from the fixtures)."""
+    return Action("record")
+
+
+class CrossrefServer:
+    def __init__(
+        self,
+        fixtures: Path = FIXTURES,
+        latency: float = 0.0,
+        rate_limit: float | None = None,
+        concurrency_limit: int | None = None,
+        advertise: tuple[int, int] | None = (10, 3),
+    ) -> None:
+        self.latency = latency
+        self.rate_limit = rate_limit
+        self.concurrency_limit = concurrency_limit
+        self.advertise = advertise
+        self.works: dict[str, bytes] = {}
+        self.agencies: dict[str, tuple[str, str]] = {}
+        self.aliases: dict[str, str] = {}
+        self.scripts: dict[str, deque[Action]] = {}
+        self.requests: list[str] = []
+        self.user_agents: list[str] = []
+        self.queries: list[str] = []
+        self.sent_429 = 0
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self._starts: deque[float] = deque()
+        self._lock = threading.Lock()
+        self._load(fixtures)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # Set-up ----------------------------------------------------------------------------
+
+    def _load(self, folder: Path) -> None:
+        for path in sorted((folder / "works").glob("*.json")):
+            body = path.read_bytes()
+            doi = json.loads(body)["message"]["DOI"].lower()
+            self.works[doi] = body
+        agencies = folder / "agencies.json"
+        if agencies.is_file():
+            for doi, (agency, label) in json.loads(agencies.read_text()).items():
+                self.agencies[doi.lower()] = (agency, label)
+        aliases = folder / "aliases.json"
+        if aliases.is_file():
+            self.aliases.update({k.lower(): v for k, v in json.loads(aliases.read_text()).items()})
+
+    def add_work(self, message: dict[str, Any]) -> None:
+        body = json.dumps(
+            {"status": "ok", "message-type": "work", "message-version": "1.0.0", "message": message}
+        ).encode()
+        self.works[message["DOI"].lower()] = body
+
+    def remove_work(self, doi: str) -> None:
+        self.works.pop(doi.lower(), None)
+
+    def script(self, doi: str, actions: Iterable[Action], agency: bool = False) -> None:
+        """Answer the next requests for this DOI with `actions`, then normally."""
+        self.scripts[self._key(doi, agency)] = deque(actions)
+
+    @staticmethod
+    def _key(doi: str, agency: bool) -> str:
+        return f"{doi.lower()}{'/agency' if agency else ''}"
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> CrossrefServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def reset_counters(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self.user_agents.clear()
+            self.queries.clear()
+            self.sent_429 = 0
+            self.peak_in_flight = self.in_flight
+
+    def count(self, doi: str, agency: bool = False) -> int:
+        return Counter(self.requests)[self._key(doi, agency)]
+
+    # Serving ---------------------------------------------------------------------------
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                server._serve(self)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler
+
+    def _serve(self, handler: BaseHTTPRequestHandler) -> None:
+        parts = urlsplit(handler.path)
+        path = unquote(parts.path)
+        agency = path.endswith("/agency")
+        doi = path.removeprefix("/works/").removesuffix("/agency").lower()
+        key = self._key(doi, agency)
+        with self._lock:
+            self.requests.append(key)
+            self.user_agents.append(handler.headers.get("User-Agent", ""))
+            self.queries.append(parts.query)
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            over = self._over_limit()
+            script = self.scripts.get(key)
+            action = script.popleft() if script else record()
+        try:
+            if self.latency:
+                time.sleep(self.latency)
+            if over:
+                with self._lock:
+                    self.sent_429 += 1
+                self._send(handler, 429, b"Too many requests")
+                return
+            self._act(handler, action, doi, agency)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _over_limit(self) -> bool:
+        now = time.monotonic()
+        self._starts.append(now)
+        while self._starts and now - self._starts[0] >= 1.0:
+            self._starts.popleft()
+        too_fast = self.rate_limit is not None and len(self._starts) > self.rate_limit
+        too_many = self.concurrency_limit is not None and self.in_flight > self.concurrency_limit
+        return too_fast or too_many
+
+    def _act(self, handler: BaseHTTPRequestHandler, action: Action, doi: str, agency: bool) -> None:
+        if action.kind == "delay":
+            time.sleep(action.seconds)
+            action = record()
+        if action.kind == "status":
+            self._send(handler, action.status, action.body, action.headers)
+        elif action.kind == "drop":
+            handler.close_connection = True
+            handler.connection.shutdown(2)
+        elif action.kind == "truncate":
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", "5000")
+            handler.end_headers()
+            handler.wfile.write(b'{"status":"ok","message":{"DOI":')
+            handler.wfile.flush()
+            handler.close_connection = True
+            handler.connection.shutdown(2)
+        elif action.kind == "malformed":
+            self._send(
+                handler,
+                200,
+                b'{"status":"ok","message":{"DOI": "10.',
+                {"Content-Type": "application/json"},
+            )
+        else:
+            self._answer(handler, doi, agency)
+
+    def _answer(self, handler: BaseHTTPRequestHandler, doi: str, agency: bool) -> None:
+        if agency:
+            if doi in self.works or doi in self.aliases:
+                name, label = "crossref", "Crossref"
+            elif doi in self.agencies:
+                name, label = self.agencies[doi]
+            else:
+                self._send(handler, 404, b"Resource not found.", {"Content-Type": "text/plain"})
+                return
+            body = json.dumps(
+                {
+                    "status": "ok",
+                    "message-type": "work-agency",
+                    "message-version": "1.0.0",
+                    "message": {"DOI": doi, "agency": {"id": name, "label": label}},
+                }
+            ).encode()
+            self._send(handler, 200, body, {"Content-Type": "application/json"})
+        elif doi in self.aliases:
+            self._send(handler, 301, b"", {"Location": f"/works/{self.aliases[doi]}"})
+        elif doi in self.works:
+            self._send(handler, 200, self.works[doi], {"Content-Type": "application/json"})
+        else:
+            self._send(handler, 404, b"Resource not found.", {"Content-Type": "text/plain"})
+
+    def _send(
+        self,
+        handler: BaseHTTPRequestHandler,
+        code: int,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        handler.send_response(code)
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        if self.advertise is not None:
+            handler.send_header("x-rate-limit-limit", str(self.advertise[0]))
+            handler.send_header("x-rate-limit-interval", "1s")
+            handler.send_header("x-concurrency-limit", str(self.advertise[1]))
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)

@@ -101,6 +101,14 @@ def test_old_evidence_on_ubie_and_healthcom(report: dict[str, Any]) -> None:
     assert old == {HEALTHCOM: 13, UBIE: 5}
 
 
+def test_guideline_cited_with_two_dois_is_a_conflict(report: dict[str, Any]) -> None:
+    conflicts = [f for f in report["findings"] if f["name"] == "doi-conflict"]
+    assert {(f["path"], f["doi"]) for f in conflicts} == {
+        (HEALTHCOM, "10.7326/m16-2367"),
+        (UBIE, "10.7326/m16-2070"),
+    }
+
+
 def test_summary(report: dict[str, Any]) -> None:
     assert report["summary"] == {
         "files": 5,
@@ -108,7 +116,7 @@ def test_summary(report: dict[str, Any]) -> None:
         "claims": 86,
         "references": 22,
         "errors": 63,
-        "warnings": 35,
+        "warnings": 37,
         "infos": 0,
     }
     assert not {f["name"] for f in report["findings"]} & {"yaml-syntax", "duplicate-key"}

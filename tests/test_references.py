@@ -370,3 +370,66 @@ def test_doi_with_two_prefixes_is_valid() -> None:
     assert normalise_doi("doi: https://doi.org/10.1016/J.JPAIN.2017.11.005") == (
         "10.1016/j.jpain.2017.11.005"
     )
+
+
+def _qaseem(key: str, doi: str, title: str = "Noninvasive treatments for low back pain") -> str:
+    return f"""\
+        id: {key}-page
+        title: Back pain
+        status: published
+        last_reviewed: 2026-01-10
+        claims:
+          - id: c1
+            text: Non-drug treatment first [Qaseem 2017].
+            ignore: [{{rule: evidence-old, reason: the guideline is the current one}}]
+        references:
+          {key}:
+            type: guideline
+            authors: [Qaseem A, Wilt TJ]
+            title: {title}
+            year: 2017
+            doi: {doi}
+        """
+
+
+def test_same_work_with_two_dois_is_a_conflict_on_both(tree: Tree) -> None:
+    tree.write("content/a.yaml", _qaseem("qaseem-a", "10.7326/M16-2367"))
+    tree.write("content/b.yaml", _qaseem("qaseem-b", "10.7326/M16-2070"))
+    conflicts = only(tree.check().findings, "doi-conflict")
+    assert [(f.path.rsplit("/", 1)[-1], f.line, f.column) for f in conflicts] == [
+        ("a.yaml", 15, 10),
+        ("b.yaml", 15, 10),
+    ]
+    assert "10.7326/m16-2070" in conflicts[0].message
+    assert conflicts[0].severity is Severity.WARNING
+
+
+def test_different_titles_are_not_a_conflict(tree: Tree) -> None:
+    tree.write("content/a.yaml", _qaseem("qaseem-a", "10.7326/M16-2367"))
+    tree.write("content/b.yaml", _qaseem("qaseem-b", "10.7326/M16-2070", "Opioids for pain"))
+    assert only(tree.check().findings, "doi-conflict") == []
+
+
+def test_same_doi_is_not_a_conflict(tree: Tree) -> None:
+    tree.write("content/a.yaml", _qaseem("qaseem-a", "10.7326/M16-2367"))
+    tree.write("content/b.yaml", _qaseem("qaseem-b", "doi:10.7326/m16-2367"))
+    assert only(tree.check().findings, "doi-conflict") == []
+
+
+def test_registry_confirmed_doi_is_not_reported(tree: Tree) -> None:
+    from evidencelint.registry.record import WorkRecord
+    from evidencelint.verification import Outcome, Verification
+
+    class Confirms:
+        def verify(self, dois: object) -> dict[str, Verification]:
+            record = WorkRecord(
+                "10.7326/m16-2367", titles=("Noninvasive Treatments for Low Back Pain",)
+            )
+            return {
+                "10.7326/m16-2367": Verification("10.7326/m16-2367", Outcome.FOUND, record=record)
+            }
+
+    tree.write("content/a.yaml", _qaseem("qaseem-a", "10.7326/M16-2367"))
+    tree.write("content/b.yaml", _qaseem("qaseem-b", "10.7326/M16-2070"))
+    conflicts = only(tree.check(verifier=Confirms()).findings, "doi-conflict")
+    assert [f.path.rsplit("/", 1)[-1] for f in conflicts] == ["b.yaml"]

@@ -105,6 +105,10 @@ def run_check(
     ctx = RuleContext(config.policy, today, verifier.verify(sorted(dois)))
 
     findings += structure.check_tree(resolved)
+    findings += references.conflicts(
+        [(e, p.doc.page.id) for p in resolved for e in p.local] + [(e, None) for e in shared],
+        ctx,
+    )
     for page in resolved:
         findings += citations.check(page, ctx)
         findings += references.check(page, ctx)

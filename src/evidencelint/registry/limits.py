@@ -39,6 +39,11 @@ def limits_from_headers(headers: Mapping[str, str]) -> Limits | None:
     return Limits(limit / interval, concurrency)
 
 
+SAFETY_MARGIN = 1.02
+"""Requests are spaced 2% wider than the limit: arrival times jitter by a few
+milliseconds on the way, and the service counts arrivals, not departures."""
+
+
 class RateLimiter:
     """Spaces request starts at least 1/rate seconds apart, across threads."""
 
@@ -48,7 +53,7 @@ class RateLimiter:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._interval = 1.0 / per_second
+        self._interval = SAFETY_MARGIN / per_second
         self._next = 0.0
         self._lock = threading.Lock()
         self._clock = clock
@@ -56,11 +61,11 @@ class RateLimiter:
 
     @property
     def per_second(self) -> float:
-        return 1.0 / self._interval
+        return SAFETY_MARGIN / self._interval
 
     def set_rate(self, per_second: float) -> None:
         with self._lock:
-            self._interval = 1.0 / per_second
+            self._interval = SAFETY_MARGIN / per_second
 
     def acquire(self) -> None:
         with self._lock:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from evidencelint.doi import check_doi
 from evidencelint.findings import Finding, Severity
+from evidencelint.matching import TITLE_THRESHOLD, title_similarity
 from evidencelint.resolve import ReferenceEntry, ResolvedPage
 from evidencelint.rule import Rule
 from evidencelint.validators.base import RuleContext, report
@@ -42,7 +43,19 @@ DOI_INVALID = Rule(
     fix="Copy the DOI from the publisher's page or https://doi.org: '10.' + registrant + '/' + "
     "suffix. A 'doi:' prefix or a https://doi.org/ address is fine.",
 )
-RULES = (REFERENCE_UNUSED, REFERENCE_DUPLICATE, DOI_INVALID)
+DOI_CONFLICT = Rule(
+    code="EL304",
+    name="doi-conflict",
+    severity=Severity.WARNING,
+    summary="one work is cited with different DOIs (same first author, year and title)",
+    why="At most one of the DOIs is right; the other sends readers, and every check, to a "
+    "different work. It happens when a citation is copied from an unreliable source.",
+    example="page A: Qaseem 2017 ... doi: 10.7326/M16-2367\n"
+    "page B: Qaseem 2017 ... doi: 10.7326/M16-2070",
+    fix="Look the work up on the publisher's site, keep the right DOI on every page (better: "
+    "move the reference into a shared bibliography and cite it by key).",
+)
+RULES = (REFERENCE_UNUSED, REFERENCE_DUPLICATE, DOI_INVALID, DOI_CONFLICT)
 
 
 def check(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
@@ -124,3 +137,59 @@ def duplicates(
             reference=target.key,
             doi=doi,
         )
+
+
+def conflicts(
+    entries: Iterable[tuple[ReferenceEntry, str | None]], ctx: RuleContext
+) -> Iterator[Finding]:
+    """References to the same work (first author, year, title) with different DOIs.
+
+    `entries` are (reference, page id) across the whole run; candidates are grouped by
+    first author and year, so titles are compared only within small groups. A DOI whose
+    registered record carries the cited title is the right one and is not reported.
+    """
+    groups: dict[tuple[str, int], list[tuple[ReferenceEntry, str | None, str]]] = {}
+    for entry, page in entries:
+        ref = entry.reference
+        if ref is None or ref.doi is None or ref.year is None or not entry.first_family_key:
+            continue
+        doi = check_doi(ref.doi).normalised
+        if doi is not None:
+            groups.setdefault((entry.first_family_key, ref.year), []).append((entry, page, doi))
+    for group in groups.values():
+        if len({doi for _, _, doi in group}) < 2:
+            continue
+        for entry, page, doi in group:
+            assert entry.reference is not None
+            others = [
+                (other, other_doi)
+                for other, _, other_doi in group
+                if other_doi != doi
+                and other.reference is not None
+                and title_similarity(entry.reference.title, other.reference.title)
+                >= TITLE_THRESHOLD
+            ]
+            if not others or _confirmed(entry.reference.title, doi, ctx):
+                continue
+            where = "; ".join(
+                f"{other_doi} in {other.path} (line {other.field_position('doi').line})"
+                for other, other_doi in others
+            )
+            yield report(
+                DOI_CONFLICT,
+                entry.path,
+                entry.field_position("doi"),
+                f"'{entry.key}' cites the same work as another reference with a different "
+                f"DOI: {doi} here, {where}; at most one is right",
+                page=page,
+                reference=entry.key,
+                doi=doi,
+            )
+
+
+def _confirmed(title: str, doi: str, ctx: RuleContext) -> bool:
+    answer = ctx.answers.get(doi)
+    record = answer.record if answer is not None else None
+    return record is not None and any(
+        title_similarity(title, registered) >= TITLE_THRESHOLD for registered in record.titles
+    )

@@ -1,0 +1,100 @@
+"""Cold and warm verification of N distinct DOIs against the loopback Crossref server.
+
+The server answers after 100 ms and allows 10 requests per second and 3 at a time
+(Crossref's polite pool), answering 429 beyond that. The ceiling is N/10 s; the target
+is to come within 1.2x of it with no 429 and never more than 3 requests in flight, and
+a warm second run that makes no request at all.
+
+    python bench/verify.py [N]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from evidencelint.registry.client import ClientSettings, CrossrefClient  # noqa: E402
+from evidencelint.registry.verifier import CrossrefVerifier  # noqa: E402
+from tests.crossref_server import CrossrefServer  # noqa: E402
+
+
+def synthetic_work(i: int) -> dict[str, object]:
+    return {
+        "DOI": f"10.5555/bench.{i:05d}",
+        "type": "journal-article",
+        "title": [f"Synthetic work number {i}"],
+        "author": [{"given": "A.", "family": "Author", "sequence": "first"}],
+        "container-title": ["Journal of Benchmarks"],
+        "issued": {"date-parts": [[2024, 1, 1]]},
+    }
+
+
+def run(n: int) -> dict[str, float | int]:
+    server = CrossrefServer(latency=0.1, rate_limit=10, concurrency_limit=3).start()
+    try:
+        dois = []
+        for i in range(n):
+            work = synthetic_work(i)
+            server.add_work(work)
+            dois.append(str(work["DOI"]))
+        with tempfile.TemporaryDirectory() as cache:
+            settings = ClientSettings(
+                base_url=server.url, mailto="bench@example.org", cache_path=Path(cache)
+            )
+            client = CrossrefClient(settings)
+            started = time.perf_counter()
+            answers = CrossrefVerifier(client).verify(dois)
+            cold = time.perf_counter() - started
+            client.close()
+            found = sum(1 for a in answers.values() if a.outcome == "found")
+            cold_requests = len(server.requests)
+            cold_429 = server.sent_429
+            peak = server.peak_in_flight
+            server.reset_counters()
+
+            client = CrossrefClient(settings)
+            started = time.perf_counter()
+            CrossrefVerifier(client).verify(dois)
+            warm = time.perf_counter() - started
+            client.close()
+            warm_requests = len(server.requests)
+    finally:
+        server.stop()
+    ceiling = n / 10
+    return {
+        "dois": n,
+        "found": found,
+        "cold_seconds": round(cold, 2),
+        "ceiling_seconds": ceiling,
+        "ratio_to_ceiling": round(cold / ceiling, 3),
+        "cold_requests": cold_requests,
+        "responses_429": cold_429,
+        "peak_in_flight": peak,
+        "warm_seconds": round(warm, 3),
+        "warm_requests": warm_requests,
+    }
+
+
+def main() -> int:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    figures = run(n)
+    print(json.dumps(figures, indent=2))
+    ok = (
+        figures["ratio_to_ceiling"] <= 1.2
+        and figures["responses_429"] == 0
+        and figures["peak_in_flight"] <= 3
+        and figures["warm_requests"] == 0
+        and figures["found"] == n
+    )
+    print("target met" if ok else "TARGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

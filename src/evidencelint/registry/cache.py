@@ -26,7 +26,19 @@ def open_cached_session(folder: Path, found_ttl: dt.timedelta) -> requests.Sessi
         allowable_codes=(200, 404),
         ignored_parameters=("mailto",),
         stale_if_error=False,
+        filter_fn=_worth_keeping,
     )
+
+
+def _worth_keeping(response: requests.Response) -> bool:
+    """Keep not-found answers and whole JSON records; never a truncated or garbled body."""
+    if response.status_code == 404:
+        return True
+    try:
+        document = response.json()
+    except ValueError:
+        return False
+    return isinstance(document, dict) and "message" in document
 
 
 def is_cached_session(session: requests.Session) -> bool:

@@ -89,6 +89,7 @@ class CrossrefClient:
         self._sessions_lock = threading.Lock()
         self.requests_sent = 0
         self.rate_limited = 0
+        self._unreachable = ""
         self._count_lock = threading.Lock()
 
     # Public --------------------------------------------------------------------------
@@ -164,38 +165,27 @@ class CrossrefClient:
     def _fetch(self, session: requests.Session, url: str, params: dict[str, str]) -> Fetched:
         settings = self.settings
         reason = "no attempt made"
+        connection_failures = 0
         for attempt in range(settings.max_attempts):
+            if self._unreachable:
+                return Fetched("failed", reason=self._unreachable)
             self.limiter.acquire()
-            with self.cap.slot():
-                with self._count_lock:
-                    self.requests_sent += 1
-                try:
-                    response = session.get(
-                        url,
-                        params=params,
-                        timeout=(settings.connect_timeout, settings.read_timeout),
-                        allow_redirects=True,
-                        **_refresh_kwargs(session),
-                    )
-                    body = response.content  # read the whole body inside the slot
-                except requests.RequestException as exc:
-                    reason = _describe_exception(exc)
-                    self._back_off(attempt, None)
-                    continue
+            with self.cap.slot():  # only the request itself holds a slot, never a backoff
+                response, body, error = self._send(session, url, params)
+            if response is None:
+                reason = error
+                connection_failures += error == _CANNOT_CONNECT
+                self._back_off(attempt, None)
+                continue
             self._adapt(response.headers)
             status = response.status_code
             if status == 200:
-                try:
-                    document = json.loads(body)
-                except ValueError:
-                    reason = "the answer was not valid JSON"
+                message = _message(body)
+                if message is None:
+                    reason = "the answer was not valid JSON with a 'message'"
                     self._back_off(attempt, None)
                     continue
-                if not isinstance(document, dict) or "message" not in document:
-                    reason = "the answer had no 'message'"
-                    self._back_off(attempt, None)
-                    continue
-                return Fetched("ok", document["message"])
+                return Fetched("ok", message)
             if status == 404:
                 _remember_not_found(session, response)
                 return Fetched("not-found")
@@ -212,7 +202,28 @@ class CrossrefClient:
                 self._back_off(attempt, retry_after, rate_limited=status == 429)
                 continue
             return Fetched("failed", reason=f"HTTP {status}")
+        if connection_failures == settings.max_attempts:
+            # Nothing answers at all (no network, wrong address): the remaining DOIs fail
+            # at once instead of each waiting through its own retries.
+            self._unreachable = f"{_CANNOT_CONNECT} at {self.settings.base_url}"
         return Fetched("failed", reason=f"{reason} after {settings.max_attempts} attempts")
+
+    def _send(
+        self, session: requests.Session, url: str, params: dict[str, str]
+    ) -> tuple[requests.Response | None, bytes, str]:
+        with self._count_lock:
+            self.requests_sent += 1
+        try:
+            response = session.get(
+                url,
+                params=params,
+                timeout=(self.settings.connect_timeout, self.settings.read_timeout),
+                allow_redirects=True,
+                **_refresh_kwargs(session),
+            )
+            return response, response.content, ""
+        except requests.RequestException as exc:
+            return None, b"", _describe_exception(exc)
 
     def _back_off(
         self, attempt: int, retry_after: float | None, rate_limited: bool = False
@@ -289,13 +300,25 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
+_CANNOT_CONNECT = "could not connect to the service"
+
+
+def _message(body: bytes) -> Any:
+    """The `message` of a JSON answer, or None when the body is not one."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None
+    return document.get("message") if isinstance(document, dict) else None
+
+
 def _describe_exception(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.Timeout):
         return "the service did not answer in time"
-    if isinstance(exc, requests.ConnectionError):
-        return "could not connect to the service"
     if isinstance(
         exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
     ):
         return "the connection dropped mid-answer"
+    if isinstance(exc, requests.ConnectionError):
+        return _CANNOT_CONNECT
     return f"request failed ({type(exc).__name__})"

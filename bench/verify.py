@@ -19,9 +19,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from tests.crossref_server import CrossrefServer  # noqa: E402
+
 from evidencelint.registry.client import ClientSettings, CrossrefClient  # noqa: E402
 from evidencelint.registry.verifier import CrossrefVerifier  # noqa: E402
-from tests.crossref_server import CrossrefServer  # noqa: E402
 
 
 def synthetic_work(i: int) -> dict[str, object]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 _EXTRA_FOLDS = str.maketrans(
@@ -22,7 +21,7 @@ _EXTRA_FOLDS = str.maketrans(
         "ı": "i",
     }
 )
-_INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.?-?){1,4}$")
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "2nd", "3rd"})
 
 
 def fold(text: str) -> str:
@@ -52,6 +51,8 @@ def family_name(author: str) -> str:
     if "," in text:
         return text.split(",", 1)[0].strip()
     tokens = text.split()
+    while len(tokens) > 1 and tokens[-1].rstrip(".").lower() in _SUFFIXES:
+        tokens.pop()  # 'Smith SC Jr'
     if len(tokens) > 1 and is_initials(tokens[-1]):
         while len(tokens) > 1 and is_initials(tokens[-1]):
             tokens.pop()

@@ -68,7 +68,7 @@ def parse_work(message: Any, requested_doi: str = "") -> WorkRecord | None:
     return WorkRecord(
         doi=doi.lower(),
         type=_text(message.get("type")),
-        titles=_texts(message.get("title")),
+        titles=_titles(message),
         authors=_authors(message.get("author")),
         containers=_texts(message.get("container-title"))
         + _texts(message.get("short-container-title")),
@@ -97,6 +97,15 @@ def _texts(value: Any) -> tuple[str, ...]:
     if not isinstance(value, Sequence):
         return ()
     return tuple(t for t in (_text(v) for v in value) if t)
+
+
+def _titles(message: Mapping[str, Any]) -> tuple[str, ...]:
+    """Registered titles; a subtitle kept apart (as JAMA deposits it) is joined on."""
+    titles = _texts(message.get("title"))
+    subtitles = _texts(message.get("subtitle"))
+    if titles and subtitles:
+        return (f"{titles[0]}: {subtitles[0]}", *titles)
+    return titles
 
 
 def _authors(value: Any) -> tuple[Author, ...]:

@@ -21,8 +21,13 @@ BLOG = "content/blog-acupuncture-pain-relief.yaml"
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("content") / "report.json"
+    folder = tmp_path_factory.mktemp("content")
+    out = folder / "report.json"
     with pytest.MonkeyPatch.context() as mp:
+        # A module fixture runs before the autouse one: isolate the cache here too, so
+        # that --offline reads an empty cache, never the developer's own.
+        mp.setenv("EVIDENCELINT_CACHE_DIR", str(folder / "cache"))
+        mp.setenv("EVIDENCELINT_CROSSREF_URL", "http://127.0.0.1:9")
         mp.chdir(REPO)
         code = main(
             [

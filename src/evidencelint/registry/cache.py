@@ -6,25 +6,61 @@ and a busy timeout let parallel pre-commit hooks share one file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import random
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 import requests_cache
 from requests_cache.backends.sqlite import SQLiteCache
+from requests_cache.cache_keys import create_key
 
 CACHE_FILE = "crossref.sqlite"
 
 
-def open_cached_session(folder: Path, found_ttl: dt.timedelta) -> requests.Session:
+BUSY_TIMEOUT_MS = 30_000
+
+
+def open_backend(folder: Path) -> SQLiteCache:
+    """The cache database, in WAL mode so that readers never wait for a writer.
+
+    WAL is switched on once, here, with a busy handler and retries: switching it needs a
+    moment of exclusive access, and a second process creating the same cold cache would
+    otherwise fail at once with 'database is locked'. The mode is stored in the file, so
+    the connections requests-cache opens afterwards need not switch it again.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    backend = SQLiteCache(folder / CACHE_FILE, wal=True, busy_timeout=30_000)
+    path = folder / CACHE_FILE
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            with contextlib.closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)) as db:
+                db.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05 + random.random() * 0.1)
+    return SQLiteCache(path, wal=False, busy_timeout=BUSY_TIMEOUT_MS)
+
+
+def open_cached_session(
+    folder: Path, found_ttl: dt.timedelta, backend: SQLiteCache | None = None
+) -> requests.Session:
+    """A session answering from the cache in `folder` (or from an already open
+    `backend` on it, shared between a client's worker threads)."""
+    if backend is None:
+        backend = open_backend(folder)
     return requests_cache.CachedSession(
         backend=backend,
         expire_after=found_ttl,
         allowable_codes=(200, 404),
-        ignored_parameters=("mailto",),
+        key_fn=_key_without_mailto,
         stale_if_error=False,
         filter_fn=_worth_keeping,
     )
@@ -39,6 +75,17 @@ def _worth_keeping(response: requests.Response) -> bool:
     except ValueError:
         return False
     return isinstance(document, dict) and "message" in document
+
+
+def _key_without_mailto(request: Any, **kwargs: Any) -> str:
+    """The contact address is not part of the question: a run with a mailto and one
+    without share their answers."""
+    url = request.url or ""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "mailto"]
+    stripped = request.copy()
+    stripped.url = urlunsplit(parts._replace(query=urlencode(query)))
+    return create_key(stripped, **kwargs)
 
 
 def is_cached_session(session: requests.Session) -> bool:

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 import requests
+import urllib3
 
 from evidencelint import __version__
 from evidencelint.registry.limits import (
@@ -87,6 +88,7 @@ class CrossrefClient:
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
+        self._backend: Any = None  # one cache database, shared by the worker sessions
         self.requests_sent = 0
         self.rate_limited = 0
         self._unreachable = ""
@@ -128,9 +130,13 @@ class CrossrefClient:
         if settings.cache_path is None or settings.mode is CacheMode.DISABLED:
             session = requests.Session()
         else:
-            from evidencelint.registry.cache import open_cached_session
+            from evidencelint.registry.cache import open_backend, open_cached_session
 
-            session = open_cached_session(settings.cache_path, FOUND_TTL)
+            with self._sessions_lock:
+                if self._backend is None:
+                    self._backend = open_backend(settings.cache_path)
+                backend = self._backend
+            session = open_cached_session(settings.cache_path, FOUND_TTL, backend)
         session.headers["User-Agent"] = self.user_agent
         session.headers["Accept"] = "application/json"
         return session
@@ -146,19 +152,22 @@ class CrossrefClient:
         if mode is CacheMode.OFFLINE:
             if cached is None:
                 return Fetched("failed", reason="offline, and no cached answer")
-            return _interpret_cached(cached)
+            return _trusted(_interpret_cached(cached), "offline")
         if cached is not None and mode is CacheMode.NORMAL and not cached.is_expired:
             return _interpret_cached(cached)
         fetched = self._fetch(session, url, params)
         if fetched.status == "failed" and cached is not None and mode is not CacheMode.DISABLED:
             stale = _interpret_cached(cached)
-            return Fetched(
-                stale.status,
-                stale.data,
-                reason=f"the service failed ({fetched.reason}); using the answer cached "
-                f"{stale.cached_at}",
-                stale=True,
-                cached_at=stale.cached_at,
+            why = f"the service failed ({fetched.reason})"
+            return _trusted(
+                Fetched(
+                    stale.status,
+                    stale.data,
+                    reason=f"{why}; using the answer cached {stale.cached_at}",
+                    stale=True,
+                    cached_at=stale.cached_at,
+                ),
+                why,
             )
         return fetched
 
@@ -278,6 +287,16 @@ def _interpret_cached(cached: Any) -> Fetched:
         return Fetched("failed", reason="the cached answer is unreadable")
 
 
+def _trusted(fetched: Fetched, why: str) -> Fetched:
+    """An expired 'not found' is no verdict: DOIs get registered every day."""
+    if fetched.status == "not-found" and fetched.stale:
+        return Fetched(
+            "failed",
+            reason=f"{why}, and the cached 'not found' of {fetched.cached_at} has expired",
+        )
+    return fetched
+
+
 def _remember_not_found(session: requests.Session, response: requests.Response) -> None:
     from evidencelint.registry.cache import store_with_expiry
 
@@ -312,7 +331,32 @@ def _message(body: bytes) -> Any:
     return document.get("message") if isinstance(document, dict) else None
 
 
+def _never_connected(exc: BaseException) -> bool:
+    """Refused, unresolvable or unreachable: no connection was ever made (as opposed to
+    a connection the server accepted and then dropped)."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, urllib3.exceptions.NewConnectionError):
+            return True
+        pending += [a for a in current.args if isinstance(a, BaseException)]
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            pending.append(reason)
+        if current.__cause__ is not None:
+            pending.append(current.__cause__)
+        if current.__context__ is not None:
+            pending.append(current.__context__)
+    return False
+
+
 def _describe_exception(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.ConnectTimeout) or _never_connected(exc):
+        return _CANNOT_CONNECT
     if isinstance(exc, requests.Timeout):
         return "the service did not answer in time"
     if isinstance(
@@ -320,5 +364,5 @@ def _describe_exception(exc: requests.RequestException) -> str:
     ):
         return "the connection dropped mid-answer"
     if isinstance(exc, requests.ConnectionError):
-        return _CANNOT_CONNECT
+        return "the connection dropped"
     return f"request failed ({type(exc).__name__})"

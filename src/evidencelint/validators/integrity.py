@@ -9,6 +9,7 @@ is ignored.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from evidencelint.doi import normalise_doi
@@ -160,13 +161,16 @@ def _notices_about(record: WorkRecord) -> Iterator[Notice]:
             yield notice  # a publisher marking the work itself (a self-referencing notice)
 
 
+_NOTICE_PREFIX = re.compile(r"^\s*(retracted|withdrawn)(?:\s+article)?\s*:", re.IGNORECASE)
+
+
 def _title_prefix(record: WorkRecord) -> str:
-    title = record.title.lstrip().lower()
-    if title.startswith("retracted"):
-        return RETRACTED.name
-    if title.startswith("withdrawn"):
-        return WITHDRAWN.name
-    return ""
+    """'RETRACTED: ...' / 'RETRACTED ARTICLE: ...' as publishers mark the work itself; a
+    title that merely starts with the word ('Retracted papers in ...') is not a mark."""
+    match = _NOTICE_PREFIX.match(record.title)
+    if match is None:
+        return ""
+    return RETRACTED.name if match.group(1).lower() == "retracted" else WITHDRAWN.name
 
 
 def _verb(rule: Rule) -> str:

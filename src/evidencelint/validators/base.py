@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from evidencelint.config import Policy
+from evidencelint.doi import normalise_doi
 from evidencelint.findings import Finding, Position, Severity
+from evidencelint.resolve import ReferenceEntry
 from evidencelint.rule import Rule
 from evidencelint.verification import Verification
 
@@ -17,6 +19,18 @@ class RuleContext:
     policy: Policy
     today: dt.date
     answers: Mapping[str, Verification] = field(default_factory=dict)
+
+
+def answered(
+    entries: Iterable[ReferenceEntry], ctx: RuleContext
+) -> Iterator[tuple[ReferenceEntry, str, Verification]]:
+    """(reference, normalised DOI, answer) for each reference the registry answered about."""
+    for entry in entries:
+        ref = entry.reference
+        doi = normalise_doi(ref.doi) if ref is not None and ref.doi is not None else None
+        answer = ctx.answers.get(doi) if doi is not None else None
+        if doi is not None and answer is not None:
+            yield entry, doi, answer
 
 
 def report(

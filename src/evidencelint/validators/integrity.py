@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from evidencelint.doi import normalise_doi
 from evidencelint.findings import Finding, Severity
 from evidencelint.registry.record import Notice, WorkRecord
 from evidencelint.resolve import ReferenceEntry
 from evidencelint.rule import Rule
-from evidencelint.validators.base import RuleContext, report
+from evidencelint.validators.base import RuleContext, answered, report
 from evidencelint.verification import Outcome, Verification
 
 RETRACTED = Rule(
@@ -97,13 +96,8 @@ _ADVICE = {
 def check(
     entries: Iterable[ReferenceEntry], page: str | None, ctx: RuleContext
 ) -> Iterator[Finding]:
-    for entry in entries:
-        ref = entry.reference
-        doi = normalise_doi(ref.doi) if ref is not None and ref.doi is not None else None
-        answer = ctx.answers.get(doi) if doi else None
-        if doi is None or answer is None or answer.outcome is not Outcome.FOUND:
-            continue
-        if answer.record is None:
+    for entry, doi, answer in answered(entries, ctx):
+        if answer.outcome is not Outcome.FOUND or answer.record is None:
             continue
         for rule, message in _problems(doi, answer):
             yield report(

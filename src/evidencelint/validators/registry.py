@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from evidencelint.doi import normalise_doi
 from evidencelint.findings import Finding, Severity
 from evidencelint.matching import compare
 from evidencelint.resolve import ReferenceEntry
 from evidencelint.rule import Rule
-from evidencelint.validators.base import RuleContext, report
+from evidencelint.validators.base import RuleContext, answered, report
 from evidencelint.verification import Outcome, Verification
 
 DOI_NOT_FOUND = Rule(
@@ -66,14 +65,7 @@ def check(
     entries: Iterable[ReferenceEntry], page: str | None, ctx: RuleContext
 ) -> Iterator[Finding]:
     """Findings for the DOIs of `entries` from the verification answers."""
-    for entry in entries:
-        ref = entry.reference
-        doi = normalise_doi(ref.doi) if ref is not None and ref.doi is not None else None
-        if doi is None:
-            continue
-        answer = ctx.answers.get(doi)
-        if answer is None:
-            continue
+    for entry, doi, answer in answered(entries, ctx):
         position = entry.field_position("doi")
         if answer.outcome is Outcome.FOUND:
             yield from _found(entry, doi, answer, page)

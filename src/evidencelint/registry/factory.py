@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -34,12 +36,31 @@ def build_verifier(
         mode = CacheMode.REFRESH
     else:
         mode = CacheMode.NORMAL
+    cache_path = None if no_cache else cache_folder(config)
+    if cache_path is not None and not _usable(cache_path):
+        sys.stderr.write(
+            f"evidencelint: warning: cannot use {cache_path} as the cache folder; "
+            "running without a cache\n"
+        )
+        if offline:
+            return OfflineNoCache(), None
+        cache_path, mode = None, CacheMode.DISABLED
     client = CrossrefClient(
         ClientSettings(
             base_url=config.crossref_url,
             mailto=config.mailto,
-            cache_path=None if no_cache else cache_folder(config),
+            cache_path=cache_path,
             mode=mode,
         )
     )
     return CrossrefVerifier(client, progress), client
+
+
+def _usable(folder: Path) -> bool:
+    """A cache that cannot be written (a file in the way, no permission) must not turn
+    every DOI into an internal error: the run goes on without it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return folder.is_dir() and os.access(folder, os.W_OK)

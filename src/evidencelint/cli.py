@@ -8,8 +8,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evidencelint import __version__
+
+if TYPE_CHECKING:
+    from evidencelint.config import Config
+    from evidencelint.engine import RunResult
 
 EXIT_OK, EXIT_ERRORS, EXIT_FAILURE = 0, 1, 2
 
@@ -53,6 +58,19 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="*", metavar="PATH", help="files or folders (default: content)"
     )
 
+    audit = commands.add_parser(
+        "audit",
+        parents=[common],
+        help="re-verify everything and write HTML, Markdown and JSON reports",
+        description="Re-verify every reference (cached answers are not trusted) and write "
+        "report.html, report.md and report.json.",
+    )
+    audit.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    audit.add_argument("--out", type=Path, required=True, help="folder for the reports")
+    audit.add_argument(
+        "--since", type=Path, default=None, help="a previous audit's report.json, for drift"
+    )
+
     schema = commands.add_parser("schema", help="write the JSON Schema files for content")
     schema.add_argument("--out", type=Path, default=Path("schema"), help="folder (default: schema)")
 
@@ -69,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _schema(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "audit":
+            return _audit(args)
         return _check(args)
     except KeyboardInterrupt:
         print("evidencelint: interrupted", file=sys.stderr)
@@ -90,13 +110,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
-def _check(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, refresh: bool) -> tuple[RunResult, Config, dt.date]:
     from evidencelint.config import load_config
     from evidencelint.engine import run_check
-    from evidencelint.findings import Severity
     from evidencelint.progress import progress_bar
     from evidencelint.registry.factory import build_verifier
-    from evidencelint.report import render
 
     config = load_config(args.config)
     today = args.today or dt.date.today()
@@ -105,7 +123,7 @@ def _check(args: argparse.Namespace) -> int:
             config,
             offline=args.offline,
             no_cache=args.no_cache,
-            refresh=args.refresh,
+            refresh=refresh,
             progress=progress,
         )
         try:
@@ -113,8 +131,50 @@ def _check(args: argparse.Namespace) -> int:
         finally:
             if client is not None:
                 client.close()
-    _emit(render(args.format, result, today), args.output)
+    return result, config, today
+
+
+def _exit_code(result: RunResult) -> int:
+    from evidencelint.findings import Severity
+
     return EXIT_ERRORS if any(f.severity is Severity.ERROR for f in result.findings) else EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from evidencelint.report import render
+
+    result, _, today = _run(args, refresh=args.refresh)
+    _emit(render(args.format, result, today), args.output)
+    return _exit_code(result)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    import json
+
+    from evidencelint.atomic import write_text_atomic
+    from evidencelint.audit import build_audit, load_previous
+    from evidencelint.report_html import render_audit as render_html
+    from evidencelint.report_markdown import render_audit as render_markdown
+
+    previous = load_previous(args.since) if args.since is not None else None
+    # An audit trusts no cached verdict: retractions and new versions appear after
+    # publication. Offline, the cache is all there is.
+    result, config, today = _run(args, refresh=not args.offline)
+    document = build_audit(result, today, config.policy, previous)
+    out: Path = args.out
+    write_text_atomic(
+        out / "report.json", json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    )
+    write_text_atomic(out / "report.md", render_markdown(document))
+    write_text_atomic(out / "report.html", render_html(document))
+    s = document["summary"]
+    new = f", {len(document['since']['new'])} new since {args.since}" if previous else ""
+    print(
+        f"evidencelint audit: {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos "
+        f"in {s['pages']} pages{new}; reports in {out}/",
+        file=sys.stderr,
+    )
+    return _exit_code(result)
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -15,7 +15,7 @@ from evidencelint.catalogue import RULES, find_rule
 from evidencelint.engine import RunResult
 from evidencelint.findings import Finding, Severity
 
-FORMATS = ("text", "json", "github", "sarif")
+FORMATS = ("text", "json", "github", "sarif", "markdown")
 INFORMATION_URI = "https://github.com/evidencelint/evidencelint"
 
 
@@ -25,6 +25,7 @@ def render(fmt: str, result: RunResult, today: dt.date) -> str:
         "json": render_json,
         "github": render_github,
         "sarif": render_sarif,
+        "markdown": render_markdown,
     }
     return renderers[fmt](result, today)
 
@@ -79,15 +80,24 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     }
 
 
-def render_json(result: RunResult, today: dt.date) -> str:
-    document = {
+def render_markdown(result: RunResult, today: dt.date) -> str:
+    from evidencelint.report_markdown import render_check
+
+    return render_check(check_document(result, today))
+
+
+def check_document(result: RunResult, today: dt.date) -> dict[str, Any]:
+    return {
         "tool": "evidencelint",
         "version": __version__,
         "today": today.isoformat(),
         "findings": [finding_json(f) for f in result.findings],
         "summary": summary(result),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_json(result: RunResult, today: dt.date) -> str:
+    return json.dumps(check_document(result, today), indent=2, ensure_ascii=False) + "\n"
 
 
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

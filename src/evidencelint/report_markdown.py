@@ -1,0 +1,161 @@
+"""Markdown views: `check --format markdown` (pull-request comments) and the audit report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from evidencelint.catalogue import find_rule
+from evidencelint.validators import integrity
+
+Finding = Mapping[str, Any]
+INTEGRITY = tuple(rule.name for rule in integrity.RULES)
+_ICON = {"error": "🔴 error", "warning": "🟠 warning", "info": "🔵 info"}
+
+
+def cell(text: Any) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(str("" if text is None else text).split()).replace("|", "\\|")
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def _where(f: Finding) -> str:
+    return f"`{f['path']}:{f['line']}:{f['column']}`"
+
+
+def _summary_line(summary: Mapping[str, int]) -> str:
+    def n(key: str, word: str) -> str:
+        return f"{summary[key]} {word}{'' if summary[key] == 1 else 's'}"
+
+    return (
+        f"**{n('errors', 'error')}**, {n('warnings', 'warning')}, {n('infos', 'info')} in "
+        f"{n('files', 'file')} ({n('pages', 'page')}, {n('claims', 'claim')}, "
+        f"{n('references', 'reference')})"
+    )
+
+
+def findings_table(findings: Sequence[Finding]) -> list[str]:
+    return table(
+        ["", "where", "rule", "message"],
+        (
+            [_ICON[f["severity"]], _where(f), f"{f['code']} {f['name']}", f["message"]]
+            for f in findings
+        ),
+    )
+
+
+def render_check(document: Mapping[str, Any]) -> str:
+    findings = document["findings"]
+    lines = ["## evidencelint", "", _summary_line(document["summary"]), ""]
+    if findings:
+        lines += findings_table(findings)
+    else:
+        lines.append("No findings. ✅")
+    return "\n".join(lines) + "\n"
+
+
+def _by_name(findings: Sequence[Finding], *names: str) -> list[Finding]:
+    return [f for f in findings if f["name"] in names]
+
+
+def _what_to_do(name: str) -> str:
+    rule = find_rule(name)
+    return rule.fix if rule else ""
+
+
+def render_audit(document: Mapping[str, Any]) -> str:
+    findings = document["findings"]
+    policy = document["policy"]
+    lines = [
+        f"# Evidence audit, {document['today']}",
+        "",
+        _summary_line(document["summary"]),
+        "",
+        f"Policy: review every {policy['review_interval_months']} months, due-soon window "
+        f"{policy['due_soon_days']} days, evidence older than {policy['evidence_max_age_years']} "
+        "years reported.",
+        "",
+    ]
+    since = document.get("since")
+    if since is not None:
+        lines += _changes(since)
+    lines += ["## Reviews overdue and due soon", ""]
+    due = [
+        p
+        for p in document["pages"]
+        if p["due"] is None or p["days_overdue"] > -policy["due_soon_days"]
+    ]
+    if due:
+        lines += table(
+            ["page", "file", "last reviewed", "due", "state", "reviewed by"],
+            (
+                [
+                    p["title"],
+                    p["path"],
+                    p["last_reviewed"] or "never",
+                    p["due"] or "—",
+                    _state(p),
+                    p["reviewed_by"] or "—",
+                ]
+                for p in due
+            ),
+        )
+    else:
+        lines.append("Every page is within its review interval.")
+    lines += ["", "## Evidence that changed", ""]
+    changed = _by_name(findings, *INTEGRITY)
+    if changed:
+        lines += table(
+            ["", "where", "what", "what to do"],
+            (
+                [_ICON[f["severity"]], _where(f), f["message"], _what_to_do(f["name"])]
+                for f in changed
+            ),
+        )
+    else:
+        lines.append("No cited work was retracted, withdrawn, corrected or superseded.")
+    lines += ["", "## Uncited claims", ""]
+    uncited = _by_name(findings, "citation-missing")
+    lines += findings_table(uncited) if uncited else ["Every claim cites a source."]
+    lines += ["", "## DOIs that could not be verified", ""]
+    unverified = _by_name(findings, "doi-unverified")
+    lines += findings_table(unverified) if unverified else ["Every DOI was verified."]
+    lines += ["", "## Findings by rule", ""]
+    counts = Counter((f["code"], f["name"], f["severity"]) for f in findings)
+    lines += table(
+        ["code", "rule", "severity", "findings"],
+        ([code, name, severity, n] for (code, name, severity), n in sorted(counts.items())),
+    )
+    lines += ["", "## All findings", ""]
+    lines += findings_table(findings) if findings else ["No findings."]
+    return "\n".join(lines) + "\n"
+
+
+def _state(page: Mapping[str, Any]) -> str:
+    if page["due"] is None:
+        return "no review date"
+    days = page["days_overdue"]
+    return f"{days} days overdue" if days > 0 else f"due in {-days} days"
+
+
+def _changes(since: Mapping[str, Any]) -> list[str]:
+    new, resolved = since["new"], since["resolved"]
+    lines = [f"## Changed since {since.get('previous_today') or 'the previous audit'}", ""]
+    if not new and not resolved:
+        return [*lines, "Nothing changed since the previous audit.", ""]
+    groups = (
+        ("Newly retracted, withdrawn, corrected or superseded", _by_name(new, *INTEGRITY)),
+        ("Pages newly overdue", _by_name(new, "review-overdue")),
+        ("Other new findings", [f for f in new if f["name"] not in (*INTEGRITY, "review-overdue")]),
+        ("Resolved since", resolved),
+    )
+    for title, rows in groups:
+        if rows:
+            lines += [f"### {title}", "", *findings_table(rows), ""]
+    return lines

@@ -19,19 +19,31 @@ def progress_bar(label: str) -> Iterator[Callback | None]:
     if not wanted():
         yield None
         return
+    yield from _rich_bar(label)
+
+
+def _rich_bar(label: str) -> Iterator[Callback]:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
+        Task,
         TextColumn,
         TimeRemainingColumn,
     )
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            return Text(f"{task.speed:.1f}/s" if task.speed else "")
 
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        RateColumn(),
         TimeRemainingColumn(),
         transient=True,
         console=Console(stderr=True),

@@ -7,7 +7,6 @@ to make for the service's sake (Retry-After) go to a fake `sleep` that only reco
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import email.utils
 import socket
@@ -17,7 +16,6 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from requests_cache.backends.sqlite import SQLiteCache
@@ -61,20 +59,6 @@ def work_message(doi: str = DOI, title: str = "Acupuncture for chronic pain") ->
         "short-container-title": ["J Pain"],
         "issued": {"date-parts": [[2024, 3]]},
     }
-
-
-@pytest.fixture
-def crossref(crossref: CrossrefServer) -> Iterator[CrossrefServer]:
-    """conftest's server, stopped at once: serve_forever() polls for shutdown only every
-    0.5 s, so a connection wakes it (half a second saved per test)."""
-    yield crossref
-    stopper = threading.Thread(target=crossref.stop)
-    stopper.start()
-    address = urlsplit(crossref.url)
-    while stopper.is_alive():
-        with contextlib.suppress(OSError):
-            socket.create_connection((address.hostname, address.port), timeout=0.1).close()
-        stopper.join(0.01)
 
 
 class FakeSleep:

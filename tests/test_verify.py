@@ -9,18 +9,15 @@ the progress callback. Records are built here with `crossref.add_work`.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import hashlib
 import json
 import os
 import socket
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from requests_cache.backends.sqlite import SQLiteCache
@@ -44,20 +41,6 @@ DATACITE = "10.5284/1011335"
 NOTICE = "10.1000/el.retraction-notice"
 
 MakeVerifier = Callable[..., CrossrefVerifier]
-
-
-@pytest.fixture
-def crossref(crossref: CrossrefServer) -> Iterator[CrossrefServer]:
-    """conftest's server, stopped at once: serve_forever() polls for shutdown only every
-    0.5 s, so a connection wakes it (half a second saved per test)."""
-    yield crossref
-    stopper = threading.Thread(target=crossref.stop)
-    stopper.start()
-    address = urlsplit(crossref.url)
-    while stopper.is_alive():
-        with contextlib.suppress(OSError):
-            socket.create_connection((address.hostname, address.port), timeout=0.1).close()
-        stopper.join(0.01)
 
 
 # --- content and records ----------------------------------------------------------------

@@ -9,7 +9,13 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-from evidencelint.report_markdown import INTEGRITY, _state, _what_to_do
+from evidencelint.report_markdown import (
+    INTEGRITY,
+    change_groups,
+    pages_due,
+    review_state,
+    what_to_do,
+)
 
 Finding = Mapping[str, Any]
 
@@ -146,7 +152,7 @@ def _finding_rows(findings: Sequence[Finding], advice: bool = False) -> list[lis
             escape(f["message"]),
         ]
         if advice:
-            row.append(escape(_what_to_do(f["name"])))
+            row.append(escape(what_to_do(f["name"])))
         rows.append(row)
     return rows
 
@@ -173,11 +179,10 @@ def render_audit(document: Mapping[str, Any]) -> str:
             f"<code>{escape(p['path'])}</code>",
             escape(p["last_reviewed"] or "never"),
             escape(p["due"] or "—"),
-            escape(_state(p)),
+            escape(review_state(p)),
             escape(p["reviewed_by"] or "—"),
         ]
-        for p in pages
-        if p["due"] is None or p["days_overdue"] > -window
+        for p in pages_due(document)
     ]
     sections = [
         f"<h1>Evidence audit, {escape(document['today'])}</h1>",
@@ -244,16 +249,7 @@ def _changes_html(since: Mapping[str, Any]) -> str:
     if not new and not resolved:
         return title + '<p class="muted">Nothing changed since the previous audit.</p>'
     parts = [title]
-    for heading, rows in (
-        (
-            "Newly retracted, withdrawn, corrected or superseded",
-            [f for f in new if f["name"] in INTEGRITY],
-        ),
-        ("Pages newly overdue", [f for f in new if f["name"] == "review-overdue"]),
-        ("Other new findings", [f for f in new if f["name"] not in (*INTEGRITY, "review-overdue")]),
-        ("Resolved since", resolved),
-    ):
-        if rows:
-            parts.append(f"<h3>{escape(heading)}</h3>")
-            parts.append(_table(["", "where", "rule", "message"], _finding_rows(rows), ""))
+    for heading, rows in change_groups(since):
+        parts.append(f"<h3>{escape(heading)}</h3>")
+        parts.append(_table(["", "where", "rule", "message"], _finding_rows(rows), ""))
     return "".join(parts)

@@ -64,7 +64,7 @@ def _by_name(findings: Sequence[Finding], *names: str) -> list[Finding]:
     return [f for f in findings if f["name"] in names]
 
 
-def _what_to_do(name: str) -> str:
+def what_to_do(name: str) -> str:
     rule = find_rule(name)
     return rule.fix if rule else ""
 
@@ -86,11 +86,7 @@ def render_audit(document: Mapping[str, Any]) -> str:
     if since is not None:
         lines += _changes(since)
     lines += ["## Reviews overdue and due soon", ""]
-    due = [
-        p
-        for p in document["pages"]
-        if p["due"] is None or p["days_overdue"] > -policy["due_soon_days"]
-    ]
+    due = pages_due(document)
     if due:
         lines += table(
             ["page", "file", "last reviewed", "due", "state", "reviewed by"],
@@ -100,7 +96,7 @@ def render_audit(document: Mapping[str, Any]) -> str:
                     p["path"],
                     p["last_reviewed"] or "never",
                     p["due"] or "—",
-                    _state(p),
+                    review_state(p),
                     p["reviewed_by"] or "—",
                 ]
                 for p in due
@@ -114,7 +110,7 @@ def render_audit(document: Mapping[str, Any]) -> str:
         lines += table(
             ["", "where", "what", "what to do"],
             (
-                [_ICON[f["severity"]], _where(f), f["message"], _what_to_do(f["name"])]
+                [_ICON[f["severity"]], _where(f), f["message"], what_to_do(f["name"])]
                 for f in changed
             ),
         )
@@ -137,11 +133,29 @@ def render_audit(document: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _state(page: Mapping[str, Any]) -> str:
+def review_state(page: Mapping[str, Any]) -> str:
     if page["due"] is None:
         return "no review date"
     days = page["days_overdue"]
     return f"{days} days overdue" if days > 0 else f"due in {-days} days"
+
+
+def pages_due(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Pages overdue, undated, or due within the policy's window (the audit's order)."""
+    window = document["policy"]["due_soon_days"]
+    return [p for p in document["pages"] if p["due"] is None or p["days_overdue"] > -window]
+
+
+def change_groups(since: Mapping[str, Any]) -> list[tuple[str, list[Finding]]]:
+    """The non-empty groups of a "changed since" section, in the order reports show them."""
+    new = since["new"]
+    groups = [
+        ("Newly retracted, withdrawn, corrected or superseded", _by_name(new, *INTEGRITY)),
+        ("Pages newly overdue", _by_name(new, "review-overdue")),
+        ("Other new findings", [f for f in new if f["name"] not in (*INTEGRITY, "review-overdue")]),
+        ("Resolved since", list(since["resolved"])),
+    ]
+    return [(title, rows) for title, rows in groups if rows]
 
 
 def _changes(since: Mapping[str, Any]) -> list[str]:
@@ -149,13 +163,6 @@ def _changes(since: Mapping[str, Any]) -> list[str]:
     lines = [f"## Changed since {since.get('previous_today') or 'the previous audit'}", ""]
     if not new and not resolved:
         return [*lines, "Nothing changed since the previous audit.", ""]
-    groups = (
-        ("Newly retracted, withdrawn, corrected or superseded", _by_name(new, *INTEGRITY)),
-        ("Pages newly overdue", _by_name(new, "review-overdue")),
-        ("Other new findings", [f for f in new if f["name"] not in (*INTEGRITY, "review-overdue")]),
-        ("Resolved since", resolved),
-    )
-    for title, rows in groups:
-        if rows:
-            lines += [f"### {title}", "", *findings_table(rows), ""]
+    for title, rows in change_groups(since):
+        lines += [f"### {title}", "", *findings_table(rows), ""]
     return lines

@@ -41,10 +41,10 @@ class ReferenceEntry:
 
     @property
     def first_family_key(self) -> str | None:
-        ref = self.reference
-        if ref is None or not ref.authors or is_et_al(ref.authors[0]):
+        first = self._first_author()
+        if first is None or is_et_al(first):
             return None
-        return fold(family_name(ref.authors[0]))
+        return fold(family_name(first))
 
     @property
     def first_author_keys(self) -> frozenset[str]:

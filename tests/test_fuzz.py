@@ -49,8 +49,8 @@ def _assert_sane_load(loaded: LoadedYaml) -> None:
         assert problem.position.column >= 1, problem
         assert problem.message
     for span in [*loaded.source.values.values(), *loaded.source.keys.values()]:
-        assert span.line >= 1
-        assert span.column >= 1
+        assert span.position.line >= 1
+        assert span.position.column >= 1
         assert 0 <= span.start <= span.end <= len(loaded.text)
     if loaded.problems and not loaded.usable:
         event(f"unusable: {sorted({p.name for p in loaded.problems})}")

@@ -48,7 +48,7 @@ def _check_bad_file(tree: Tree, text: str | None = None, raw: bytes | None = Non
         # write_bytes: the text is written exactly as given (no dedent, no newline change).
         tree.write_bytes(BAD, text.encode("utf-8"))
     result = tree.check()
-    _assert_good_page_checked(tree, result.findings, {p.doc.page.id for p in result.pages})
+    _assert_good_page_checked(tree, result.findings, {p.id for p in result.pages})
     assert result.files == 2
     bad = str(tree.root / BAD)
     return [f for f in result.findings if f.path == bad]
@@ -319,7 +319,7 @@ def test_file_larger_than_the_limit_is_schema_naming_the_size(tree: Tree) -> Non
     tree.write_bytes(BAD, (PAGE + padding * 15_000).encode())  # about 1.5 MB
     config = _config_with_limit(tree, 1024 * 1024)
     result = run_check([str(tree.root / "content")], config, TODAY, SyntaxOnly())
-    _assert_good_page_checked(tree, result.findings, {p.doc.page.id for p in result.pages})
+    _assert_good_page_checked(tree, result.findings, {p.id for p in result.pages})
     finding = _single(result.findings, "schema", 1, 1)
     assert finding.path == str(tree.root / BAD)
     assert "1.4 MB" in finding.message

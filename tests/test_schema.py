@@ -45,7 +45,7 @@ def _check(tree: Tree, text: str) -> list[Finding]:
     tree.write_bytes(BAD, text.encode("utf-8"))
     result = tree.check()
     assert [f for f in result.findings if f.path.endswith("good.yaml")] == []
-    assert "minimal-page" in {p.doc.page.id for p in result.pages}
+    assert "minimal-page" in {p.id for p in result.pages}
     return [f for f in result.findings if f.path.endswith("bad.yaml")]
 
 

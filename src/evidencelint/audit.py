@@ -47,24 +47,22 @@ def build_audit(
 def page_reviews(result: RunResult, policy: Policy, today: dt.date) -> list[dict[str, Any]]:
     """Each page's review state, most overdue first, undated pages before all."""
     rows = []
-    for resolved in result.pages:
-        page = resolved.doc.page
+    for page in result.pages:
         due = page.next_review or (
             add_months(page.last_reviewed, policy.review_interval_months)
             if page.last_reviewed
             else None
         )
-        reviewers = page.reviewed_by
         rows.append(
             {
-                "path": resolved.doc.path,
+                "path": page.path,
                 "page": page.id,
                 "title": page.title,
-                "status": page.status.value,
+                "status": page.status,
                 "last_reviewed": page.last_reviewed.isoformat() if page.last_reviewed else None,
                 "due": due.isoformat() if due else None,
                 "days_overdue": (today - due).days if due else None,
-                "reviewed_by": ", ".join(reviewers) if isinstance(reviewers, list) else reviewers,
+                "reviewed_by": page.reviewed_by,
             }
         )
     return sorted(

@@ -7,6 +7,7 @@ still checked, so one typo does not hide every other finding on the page.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,40 @@ class PageDoc:
     'unresolved', whether by key or by author and year."""
     complete: bool
     """False when claims were set aside, so rules that need every claim stay silent."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageSummary:
+    """What a run keeps of a page once its own checks are done: enough for the checks
+    across pages, the review schedule and the counts, and little memory."""
+
+    path: str
+    id: str
+    id_position: Position
+    title: str
+    status: str
+    last_reviewed: dt.date | None
+    next_review: dt.date | None
+    reviewed_by: str | None
+    claims: int
+    references: int
+
+    @classmethod
+    def of(cls, doc: PageDoc) -> PageSummary:
+        page = doc.page
+        reviewers = page.reviewed_by
+        return cls(
+            path=doc.path,
+            id=page.id,
+            id_position=doc.source.value(("id",)),
+            title=page.title,
+            status=page.status.value,
+            last_reviewed=page.last_reviewed,
+            next_review=page.next_review,
+            reviewed_by=", ".join(reviewers) if isinstance(reviewers, list) else reviewers,
+            claims=len(page.claims),
+            references=len(page.references) + len(doc.invalid_references),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ and are valid. DOIs compare case-insensitively.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -29,6 +30,7 @@ def normalise_doi(text: str) -> str | None:
     return check_doi(text).normalised
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def check_doi(text: str) -> DoiCheck:
     raw = text.strip()
     candidate = raw

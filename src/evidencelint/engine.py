@@ -9,17 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evidencelint.config import Config
-from evidencelint.documents import BibliographyDoc, PageDoc, validate_bibliography, validate_page
+from evidencelint.documents import BibliographyDoc, PageSummary, validate_bibliography
 from evidencelint.doi import normalise_doi
 from evidencelint.findings import Finding
-from evidencelint.gating import apply_policy
+from evidencelint.gating import Gates, apply_policy
 from evidencelint.loader import load_file
-from evidencelint.resolve import ReferenceEntry, ResolvedPage, resolve_page, shared_entries
-from evidencelint.validators import citations, dates, integrity, references, registry, structure
+from evidencelint.resolve import ReferenceEntry, SharedReferences, shared_entries
+from evidencelint.scan import scan_pages
+from evidencelint.validators import integrity, references, registry, structure
 from evidencelint.validators.base import RuleContext
 from evidencelint.verification import Verifier
 
 YAML_SUFFIXES = (".yaml", ".yml")
+FileIdentity = tuple[int, int] | Path
 
 
 class UsageError(Exception):
@@ -30,15 +32,15 @@ class UsageError(Exception):
 class RunResult:
     findings: list[Finding]
     files: int
-    pages: Sequence[ResolvedPage]
+    pages: Sequence[PageSummary]
 
     @property
     def claims(self) -> int:
-        return sum(len(p.claims) for p in self.pages)
+        return sum(p.claims for p in self.pages)
 
     @property
     def references(self) -> int:
-        return sum(len(p.local) for p in self.pages)
+        return sum(p.references for p in self.pages)
 
 
 def collect_files(arguments: Sequence[str]) -> list[tuple[str, Path]]:
@@ -53,10 +55,20 @@ def collect_files(arguments: Sequence[str]) -> list[tuple[str, Path]]:
             files.append((argument, path))
         else:
             raise UsageError(f"{argument}: no such file or folder")
-    unique: dict[Path, tuple[str, Path]] = {}
+    unique: dict[FileIdentity, tuple[str, Path]] = {}
     for shown, path in files:
-        unique.setdefault(path.resolve(), (shown, path))
+        unique.setdefault(file_identity(path), (shown, path))
     return list(unique.values())
+
+
+def file_identity(path: Path) -> FileIdentity:
+    """The same for every name of one file (relative, absolute, through a link): its
+    device and inode, from one stat call (resolving the path costs one per folder)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return path.absolute()
+    return (info.st_dev, info.st_ino)
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -70,57 +82,58 @@ def _walk(folder: Path) -> Iterator[Path]:
 def run_check(
     arguments: Sequence[str], config: Config, today: dt.date, verifier: Verifier
 ) -> RunResult:
+    """Check pages in two passes. The first scans each page on its own, keeping little
+    of it (see `scan`); the second verifies every DOI at once, concurrently, then runs
+    the checks that need the answers and those that look across pages."""
     files = collect_files(arguments or [_shown(config.content)])
     findings: list[Finding] = []
-    selected = {path.resolve(): shown for shown, path in files}
+    selected = {file_identity(path): shown for shown, path in files}
     bibliographies, selected_bibs = _load_bibliographies(config, selected, findings)
-    pages: list[PageDoc] = []
-    bib_files = {Path(b.path).resolve() for b in bibliographies} | {
-        b.resolve() for b in config.bibliographies
+    bib_files = {file_identity(Path(b.path)) for b in bibliographies} | {
+        file_identity(b) for b in config.bibliographies
     }
-    for shown, path in files:
-        if path.resolve() in bib_files:
-            continue
-        loaded = load_file(path, config.max_file_bytes)
-        findings += structure.load_findings(shown, loaded)
-        if not loaded.usable:
-            continue
-        doc, problems = validate_page(shown, loaded)
-        page_id = loaded.data.get("id") if isinstance(loaded.data, dict) else None
-        findings += structure.schema_findings(
-            shown, problems, page_id if isinstance(page_id, str) else None
-        )
-        if doc is not None:
-            pages.append(doc)
+    shared = SharedReferences(shared_entries(bibliographies))
 
-    shared = shared_entries(bibliographies)
-    resolved = [resolve_page(doc, shared) for doc in pages]
-    shared_to_verify = _shared_to_verify(shared, selected_bibs, resolved)
+    summaries: list[PageSummary] = []
+    local: list[tuple[str, tuple[ReferenceEntry, ...]]] = []
+    gates = Gates()
+    cited_shared: set[tuple[str, str]] = set()
+    plain_ctx = RuleContext(config.policy, today)
+    pages = [(shown, path) for shown, path in files if file_identity(path) not in bib_files]
+    for scan in scan_pages(pages, config, shared, plain_ctx):
+        findings += scan.findings
+        if scan.summary is not None:
+            summaries.append(scan.summary)
+            local.append((scan.summary.id, scan.entries))
+            gates.merge(scan.gates)
+            cited_shared |= scan.cited_shared
+
+    shared_to_verify = [
+        e for e in shared.entries if e.path in selected_bibs or (e.path, e.key) in cited_shared
+    ]
     dois = {
         doi
-        for entry in [*(e for p in resolved for e in p.local), *shared_to_verify]
+        for entry in [*(e for _, entries in local for e in entries), *shared_to_verify]
         if entry.reference is not None and entry.reference.doi is not None
         if (doi := normalise_doi(entry.reference.doi)) is not None
     }
     ctx = RuleContext(config.policy, today, verifier.verify(sorted(dois)))
 
-    findings += structure.check_tree(resolved)
+    findings += structure.duplicate_page_ids(summaries)
     findings += references.conflicts(
-        [(e, p.doc.page.id) for p in resolved for e in p.local] + [(e, None) for e in shared],
+        [(e, page_id) for page_id, entries in local for e in entries]
+        + [(e, None) for e in shared.entries],
         ctx,
     )
-    for page in resolved:
-        findings += citations.check(page, ctx)
-        findings += references.check(page, ctx)
-        findings += registry.check(page.local, page.doc.page.id, ctx)
-        findings += integrity.check(page.local, page.doc.page.id, ctx)
-        findings += dates.check(page, ctx)
-    selected_shared = [e for e in shared if e.path in selected_bibs]
+    for page_id, entries in local:
+        findings += registry.check(entries, page_id, ctx)
+        findings += integrity.check(entries, page_id, ctx)
+    selected_shared = [e for e in shared.entries if e.path in selected_bibs]
     findings += references.doi_syntax(selected_shared, None)
     findings += references.duplicates(selected_shared, None, report_shared=True)
     findings += registry.check(shared_to_verify, None, ctx)
     findings += integrity.check(shared_to_verify, None, ctx)
-    return RunResult(apply_policy(findings, resolved, config.policy), len(files), resolved)
+    return RunResult(apply_policy(findings, gates, config.policy), len(files), summaries)
 
 
 def _shown(path: Path) -> str:
@@ -131,14 +144,14 @@ def _shown(path: Path) -> str:
 
 
 def _load_bibliographies(
-    config: Config, selected: dict[Path, str], findings: list[Finding]
+    config: Config, selected: dict[FileIdentity, str], findings: list[Finding]
 ) -> tuple[list[BibliographyDoc], set[str]]:
     """Shared bibliographies are always loaded; their own problems are reported only
     when the run was asked to check them."""
     docs: list[BibliographyDoc] = []
     selected_bibs: set[str] = set()
     for path in config.bibliographies:
-        shown = selected.get(path.resolve())
+        shown = selected.get(file_identity(path))
         report = shown is not None
         shown = shown or _shown(path)
         loaded = load_file(path, config.max_file_bytes)
@@ -153,18 +166,3 @@ def _load_bibliographies(
         if doc is not None:
             docs.append(doc)
     return docs, selected_bibs
-
-
-def _shared_to_verify(
-    shared: Sequence[ReferenceEntry], selected_bibs: set[str], pages: Sequence[ResolvedPage]
-) -> list[ReferenceEntry]:
-    """Shared references in a checked bibliography, or cited by a checked page."""
-    cited = {
-        (m.path, m.key)
-        for p in pages
-        for c in p.claims
-        for r in c.resolutions
-        for m in r.matches
-        if m.shared
-    }
-    return [e for e in shared if e.path in selected_bibs or (e.path, e.key) in cited]

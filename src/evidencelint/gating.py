@@ -3,30 +3,59 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from evidencelint.config import Policy
 from evidencelint.findings import Finding, Severity
 from evidencelint.resolve import ResolvedPage
 
 
-def apply_policy(
-    findings: Iterable[Finding], pages: Sequence[ResolvedPage], policy: Policy
-) -> list[Finding]:
-    status: dict[tuple[str, str | None], str] = {
-        (p.doc.path, p.doc.page.id): p.doc.page.status.value for p in pages
-    }
-    claim_ignores: dict[tuple[str, str | None, str], frozenset[str]] = {}
-    reference_ignores: dict[tuple[str, str | None], frozenset[str]] = {}
-    for page in pages:
+@dataclass(slots=True)
+class Gates:
+    """What the policy needs to know of the pages, gathered page by page: each page's
+    status and the suppressions its claims declare."""
+
+    status: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    claim_ignores: dict[tuple[str, str | None, str], frozenset[str]] = field(default_factory=dict)
+    reference_ignores: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    """A reference finding is suppressed only when every claim citing the reference
+    suppresses it, on whichever page."""
+
+    def add_page(self, page: ResolvedPage) -> None:
+        path, page_id = page.doc.path, page.doc.page.id
+        self.status[(path, page_id)] = page.doc.page.status.value
         for claim in page.claims:
             ignored = frozenset(s.rule for s in claim.claim.ignore)
-            claim_ignores[(page.doc.path, page.doc.page.id, claim.claim.id)] = ignored
+            if ignored:
+                self.claim_ignores[(path, page_id, claim.claim.id)] = ignored
             for resolution in claim.resolutions:
                 for entry in resolution.matches:
-                    where: tuple[str, str | None] = (entry.path, entry.key)
-                    # A reference finding is suppressed only when every claim citing the
-                    # reference suppresses it.
-                    reference_ignores[where] = reference_ignores.get(where, ignored) & ignored
+                    self._cited((entry.path, entry.key), ignored)
+
+    def merge(self, other: Gates) -> None:
+        self.status.update(other.status)
+        self.claim_ignores.update(other.claim_ignores)
+        for where, ignored in other.reference_ignores.items():
+            self._cited(where, ignored)
+
+    def _cited(self, where: tuple[str, str], ignored: frozenset[str]) -> None:
+        self.reference_ignores[where] = self.reference_ignores.get(where, ignored) & ignored
+
+
+def apply_policy(
+    findings: Iterable[Finding], pages: Gates | Sequence[ResolvedPage], policy: Policy
+) -> list[Finding]:
+    if isinstance(pages, Gates):
+        gates = pages
+    else:
+        gates = Gates()
+        for page in pages:
+            gates.add_page(page)
+    status, claim_ignores, reference_ignores = (
+        gates.status,
+        gates.claim_ignores,
+        gates.reference_ignores,
+    )
     kept: list[Finding] = []
     for finding in findings:
         if finding.claim is not None:

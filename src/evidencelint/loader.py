@@ -12,7 +12,6 @@ from the character index of each mark, never from libyaml's line numbers.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -21,13 +20,14 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from evidencelint.findings import Position
-from evidencelint.sourcemap import Path, SourceMap, Span
+from evidencelint.sourcemap import Lines, Path, SourceMap, Span
 
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - libyaml missing; slower but equivalent
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+_STR_TAG = "tag:yaml.org,2002:str"
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 100_000
 MAX_DEPTH = 64
@@ -64,22 +64,6 @@ class _Refused(Exception):
     def __init__(self, message: str, index: int) -> None:
         super().__init__(message)
         self.index = index
-
-
-class Lines:
-    """Character index -> 1-based line and column, counting lines at '\\n' only."""
-
-    def __init__(self, text: str) -> None:
-        self._starts = [0]
-        find = text.find
-        index = find("\n")
-        while index >= 0:
-            self._starts.append(index + 1)
-            index = find("\n", index + 1)
-
-    def position(self, index: int) -> Position:
-        line = bisect.bisect_right(self._starts, index)
-        return Position(line, index - self._starts[line - 1] + 1)
 
 
 def size_text(size: int) -> str:
@@ -270,6 +254,8 @@ class _Builder:
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag == _STR_TAG:
+            return node.value  # most values: no need for the constructor's dispatch
         try:
             return self._constructor.construct_object(node, deep=True)
         except Exception:
@@ -278,5 +264,4 @@ class _Builder:
             return str(node.value)
 
     def _span(self, node: yaml.Node) -> Span:
-        start = self._lines.position(node.start_mark.index)
-        return Span(start.line, start.column, node.start_mark.index, node.end_mark.index)
+        return Span(node.start_mark.index, node.end_mark.index, self._lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 _EXTRA_FOLDS = str.maketrans(
@@ -24,6 +25,7 @@ _EXTRA_FOLDS = str.maketrans(
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "2nd", "3rd"})
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """'Pánek-Øster' -> 'panekoster': for matching names, never for display."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
@@ -41,6 +43,7 @@ def _leading_initials(token: str) -> bool:
     return is_initials(token) and ("." in token or len(token.replace("-", "")) <= 2)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def family_name(author: str) -> str:
     """The family name of an author as cited: 'Dalla Serra M' -> 'Dalla Serra'.
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from evidencelint.citation_syntax import InlineCitation, find_citations, parse_author_year
 from evidencelint.documents import BibliographyDoc, PageDoc
+from evidencelint.doi import normalise_doi
 from evidencelint.findings import Position
 from evidencelint.model import Claim, Reference
 from evidencelint.names import family_name, fold, is_et_al
-from evidencelint.sourcemap import Path, SourceMap
+from evidencelint.sourcemap import Path, Positions
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +24,8 @@ class ReferenceEntry:
     reference: Reference | None
     """None when the reference was set aside for schema errors."""
     path: str
-    source: SourceMap
+    source: Positions
+    """Where the reference's file places it (a whole SourceMap, or a detached part)."""
     shared: bool
     raw: Any = None
     """A set-aside reference as written, for matching author-year citations to it."""
@@ -118,18 +120,88 @@ class ResolvedClaim:
         return tuple(seen.values())
 
 
+class AuthorYearIndex:
+    """References looked up by first author and year, or by label.
+
+    Built once per page for its own references and once per run for the shared ones, so
+    an author-year citation costs a dictionary lookup, not a pass over every reference.
+    """
+
+    def __init__(self, entries: Iterable[ReferenceEntry]) -> None:
+        self._by_name: defaultdict[tuple[str, int], list[ReferenceEntry]] = defaultdict(list)
+        self._by_label: defaultdict[tuple[str, int, str], list[ReferenceEntry]] = defaultdict(list)
+        for entry in entries:
+            if (parts := entry.label_parts) is not None:
+                self._by_label[parts].append(entry)
+            if (year := entry.year) is not None:
+                for key in entry.first_author_keys:
+                    self._by_name[(key, year)].append(entry)
+
+    def labelled(self, keys: frozenset[str], year: int, suffix: str) -> list[ReferenceEntry]:
+        return _unique(e for key in keys for e in self._by_label.get((key, year, suffix), ()))
+
+    def by_author_year(self, keys: frozenset[str], year: int) -> list[ReferenceEntry]:
+        return _unique(e for key in keys for e in self._by_name.get((key, year), ()))
+
+
+def _unique(entries: Iterable[ReferenceEntry]) -> list[ReferenceEntry]:
+    return list({id(e): e for e in entries}.values())
+
+
+class SharedReferences:
+    """The shared bibliographies' references, indexed once per run: by key (the first
+    entry of a key wins), by DOI and by author-year."""
+
+    def __init__(self, entries: Iterable[ReferenceEntry] = ()) -> None:
+        self.entries = tuple(entries)
+        self.by_key: dict[str, ReferenceEntry] = {}
+        self.all_by_key: defaultdict[str, list[ReferenceEntry]] = defaultdict(list)
+        self.by_doi: defaultdict[str, list[ReferenceEntry]] = defaultdict(list)
+        for entry in self.entries:
+            self.by_key.setdefault(entry.key, entry)
+            self.all_by_key[entry.key].append(entry)
+            doi = entry.reference.doi if entry.reference is not None else None
+            if doi is not None and (normalised := normalise_doi(doi)) is not None:
+                self.by_doi[normalised].append(entry)
+        self.index = AuthorYearIndex(self.entries)
+
+
 @dataclass(frozen=True, slots=True)
 class ResolvedPage:
     doc: PageDoc
     claims: tuple[ResolvedClaim, ...]
-    available: Mapping[str, ReferenceEntry]
-    """Every reference the page can cite, by key: its own, then the shared ones."""
+    local: tuple[ReferenceEntry, ...]
+    """The page's own references, in order."""
+    local_by_key: Mapping[str, ReferenceEntry]
+    shared: SharedReferences
     shared_key_clashes: tuple[tuple[ReferenceEntry, ReferenceEntry], ...]
     """(page-local, shared) pairs with the same key."""
 
+    def can_cite(self, entry: ReferenceEntry) -> bool:
+        """A shared reference is citable unless a page-local one (or an earlier shared
+        one) has its key."""
+        if not entry.shared:
+            return self.local_by_key.get(entry.key) is entry
+        return entry.key not in self.local_by_key and self.shared.by_key.get(entry.key) is entry
+
+    def lookup(self, key: str) -> ReferenceEntry | None:
+        return self.local_by_key.get(key) or self.shared.by_key.get(key)
+
     @property
-    def local(self) -> tuple[ReferenceEntry, ...]:
-        return tuple(e for e in self.available.values() if not e.shared)
+    def available(self) -> dict[str, ReferenceEntry]:
+        """Every reference the page can cite, by key: its own, then the shared ones.
+        Built on demand: only hints for unresolved citations need the whole list."""
+        available = dict(self.local_by_key)
+        for key, entry in self.shared.by_key.items():
+            available.setdefault(key, entry)
+        return available
+
+    def shared_with_dois(self, dois: Iterable[str]) -> list[ReferenceEntry]:
+        """The shared references this page can cite that carry one of these DOIs, in
+        bibliography order."""
+        found = {id(e): e for doi in dois for e in self.shared.by_doi.get(doi, ())}
+        order = {id(e): i for i, e in enumerate(self.shared.entries)} if found else {}
+        return sorted((e for e in found.values() if self.can_cite(e)), key=lambda e: order[id(e)])
 
 
 def shared_entries(bibliographies: Sequence[BibliographyDoc]) -> list[ReferenceEntry]:
@@ -142,35 +214,38 @@ def shared_entries(bibliographies: Sequence[BibliographyDoc]) -> list[ReferenceE
     return entries
 
 
-def resolve_page(doc: PageDoc, shared: Sequence[ReferenceEntry]) -> ResolvedPage:
-    local = [
-        ReferenceEntry(key, ref, doc.path, doc.source, shared=False)
-        for key, ref in doc.page.references.items()
-    ] + [
-        ReferenceEntry(key, None, doc.path, doc.source, shared=False, raw=raw)
-        for key, raw in doc.invalid_references.items()
-    ]
-    available: dict[str, ReferenceEntry] = {e.key: e for e in local}
-    clashes: list[tuple[ReferenceEntry, ReferenceEntry]] = []
-    for entry in shared:
-        if entry.key in available and not available[entry.key].shared:
-            clashes.append((available[entry.key], entry))
-        else:
-            available.setdefault(entry.key, entry)
-    candidates = tuple(available.values())
+def resolve_page(
+    doc: PageDoc, shared: SharedReferences | Sequence[ReferenceEntry] = ()
+) -> ResolvedPage:
+    """Resolve every claim's citations against the page's own references, then the
+    shared ones (index them once with SharedReferences when resolving many pages)."""
+    if not isinstance(shared, SharedReferences):
+        shared = SharedReferences(shared)
+    local = tuple(
+        [
+            ReferenceEntry(key, ref, doc.path, doc.source, shared=False)
+            for key, ref in doc.page.references.items()
+        ]
+        + [
+            ReferenceEntry(key, None, doc.path, doc.source, shared=False, raw=raw)
+            for key, raw in doc.invalid_references.items()
+        ]
+    )
+    local_by_key = {e.key: e for e in local}
+    clashes = tuple(
+        (entry, other) for entry in local for other in shared.all_by_key.get(entry.key, ())
+    )
+    page = ResolvedPage(doc, (), local, local_by_key, shared, clashes)
+    candidates = _Candidates(AuthorYearIndex(local), page)
     claims = tuple(
-        ResolvedClaim(claim, path, tuple(_resolve_claim(doc, claim, path, available, candidates)))
+        ResolvedClaim(claim, path, tuple(_resolve_claim(doc, claim, path, candidates)))
         for claim, path in zip(doc.page.claims, doc.claim_paths, strict=True)
     )
-    return ResolvedPage(doc, claims, available, tuple(clashes))
+    return ResolvedPage(doc, claims, local, local_by_key, shared, clashes)
 
 
 def _resolve_claim(
-    doc: PageDoc,
-    claim: Claim,
-    path: Path,
-    by_key: Mapping[str, ReferenceEntry],
-    candidates: tuple[ReferenceEntry, ...],
+    doc: PageDoc, claim: Claim, path: Path, candidates: _Candidates
 ) -> list[Resolution]:
     resolutions: list[Resolution] = []
     inlines = find_citations(claim.text)
@@ -185,37 +260,52 @@ def _resolve_claim(
             inline.suffix,
         )
         if inline.key is not None:
-            resolutions.append(_by_key(citation, inline.key, by_key))
+            resolutions.append(_by_key(citation, inline.key, candidates.page))
         else:
             resolutions.append(_by_author_year(citation, inline, candidates))
     for index, key in enumerate(claim.cites):
         citation = Citation(key, doc.source.value((*path, "cites", index)), key, inline=False)
-        resolutions.append(_by_key(citation, key, by_key))
+        resolutions.append(_by_key(citation, key, candidates.page))
     return resolutions
 
 
-def _by_key(citation: Citation, key: str, by_key: Mapping[str, ReferenceEntry]) -> Resolution:
-    entry = by_key.get(key)
+def _by_key(citation: Citation, key: str, page: ResolvedPage) -> Resolution:
+    entry = page.lookup(key)
     if entry is None:
         return Resolution(citation, ())
     return Resolution(citation, (entry,), set_aside=entry.reference is None)
 
 
+@dataclass(frozen=True, slots=True)
+class _Candidates:
+    """A page's own references, then the shared ones its own keys do not shadow."""
+
+    local: AuthorYearIndex
+    page: ResolvedPage
+
+    def labelled(self, keys: frozenset[str], year: int, suffix: str) -> list[ReferenceEntry]:
+        shared = self.page.shared.index.labelled(keys, year, suffix)
+        return self.local.labelled(keys, year, suffix) + self._citable(shared)
+
+    def by_author_year(self, keys: frozenset[str], year: int) -> list[ReferenceEntry]:
+        shared = self.page.shared.index.by_author_year(keys, year)
+        return self.local.by_author_year(keys, year) + self._citable(shared)
+
+    def _citable(self, shared: list[ReferenceEntry]) -> list[ReferenceEntry]:
+        return [e for e in shared if self.page.can_cite(e)]
+
+
 def _by_author_year(
-    citation: Citation, inline: InlineCitation, candidates: tuple[ReferenceEntry, ...]
+    citation: Citation, inline: InlineCitation, candidates: _Candidates
 ) -> Resolution:
     keys, year, suffix = inline.name_keys, inline.year, inline.suffix
-    labelled = tuple(
-        e
-        for e in candidates
-        if (parts := e.label_parts) is not None and parts[0] in keys and parts[1:] == (year, suffix)
-    )
+    if year is None:
+        return Resolution(citation, ())
+    labelled = tuple(candidates.labelled(keys, year, suffix))
     if labelled:
         return Resolution(citation, labelled)
     matches = tuple(
-        e
-        for e in candidates
-        if e.year == year and e.first_author_keys & keys and (not suffix or e.label_parts is None)
+        e for e in candidates.by_author_year(keys, year) if not suffix or e.label_parts is None
     )
     if matches and all(e.reference is None for e in matches):
         return Resolution(citation, matches, set_aside=True)
@@ -238,13 +328,25 @@ def _inline_positions(
     positions: list[Position] = []
     cursor = span.start
     for inline in inlines:
-        pattern = re.compile(r"(?<=[\[;])\s*(" + re.escape(inline.text) + ")")
-        found = pattern.search(doc.text, cursor, span.end)
-        if found is None:
+        index = _bracketed(doc.text, inline.text, cursor, span.end)
+        if index < 0:
             positions.append(span.position)
             continue
-        index = found.start(1)
-        cursor = found.end(1)
+        cursor = index + len(inline.text)
         line = doc.text.count("\n", 0, index) + 1
         positions.append(Position(line, index - (doc.text.rfind("\n", 0, index) + 1) + 1))
     return positions
+
+
+def _bracketed(text: str, part: str, start: int, end: int) -> int:
+    """Where `part` first occurs in text[start:end] after '[' or ';' and blanks; -1 if
+    nowhere. (A plain search: a regex per citation would thrash re's compile cache.)"""
+    index = text.find(part, start, end)
+    while index >= 0:
+        before = index - 1
+        while before >= 0 and text[before] in " \t\r\n":
+            before -= 1
+        if before >= 0 and text[before] in "[;":
+            return index
+        index = text.find(part, index + 1, end)
+    return -1

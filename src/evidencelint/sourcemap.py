@@ -6,25 +6,45 @@ indexes as integers (("claims", 2, "text")).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
+from typing import NamedTuple, Protocol
 
 from evidencelint.findings import Position
 
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A node's start (1-based line/column) and its character offsets in the text."""
+class Lines:
+    """Character index -> 1-based line and column, counting lines at '\\n' only."""
 
-    line: int
-    column: int
+    __slots__ = ("_starts",)
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0]
+        find = text.find
+        index = find("\n")
+        while index >= 0:
+            self._starts.append(index + 1)
+            index = find("\n", index + 1)
+
+    def position(self, index: int) -> Position:
+        line = bisect.bisect_right(self._starts, index)
+        return Position(line, index - self._starts[line - 1] + 1)
+
+
+class Span(NamedTuple):
+    """A node's character offsets in the text; its line and column are worked out only
+    when asked for (most values never appear in a finding). A tuple: a file has
+    thousands, and a frozen dataclass costs three times as much to make."""
+
     start: int
     end: int
+    lines: Lines
 
     @property
     def position(self) -> Position:
-        return Position(self.line, self.column)
+        return self.lines.position(self.start)
 
 
 @dataclass(slots=True)
@@ -47,3 +67,39 @@ class SourceMap:
 
     def span(self, path: Path) -> Span | None:
         return self.values.get(path)
+
+    def detach(self, prefix: Path) -> DetachedSource:
+        """The positions of the value at `prefix` and of its direct fields, without the
+        rest of the map: a run keeps thousands of these and no whole page."""
+        n = len(prefix)
+        fields = {
+            p[n]: span.position
+            for p, span in self.values.items()
+            if len(p) == n + 1 and p[:n] == prefix
+        }
+        return DetachedSource(prefix, self.key(prefix), self.value(prefix), fields)
+
+
+class Positions(Protocol):
+    def key(self, path: Path) -> Position: ...
+
+    def value(self, path: Path) -> Position: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DetachedSource:
+    """Where one value and its direct fields stand (see SourceMap.detach)."""
+
+    prefix: Path
+    key_position: Position
+    value_position: Position
+    fields: dict[str | int, Position]
+
+    def key(self, path: Path) -> Position:
+        return self.key_position if path == self.prefix else self.value(path)
+
+    def value(self, path: Path) -> Position:
+        n = len(self.prefix)
+        if path[:n] != self.prefix or len(path) == n:
+            return self.value_position
+        return self.fields.get(path[n], self.value_position)

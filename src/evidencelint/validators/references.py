@@ -61,7 +61,15 @@ RULES = (REFERENCE_UNUSED, REFERENCE_DUPLICATE, DOI_INVALID, DOI_CONFLICT)
 def check(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
     doc = page.doc
     yield from doi_syntax(page.local, doc.page.id)
-    yield from duplicates(page.available.values(), doc.page.id, report_shared=False)
+    local_dois = {
+        doi
+        for e in page.local
+        if e.reference is not None and e.reference.doi is not None
+        if (doi := check_doi(e.reference.doi).normalised) is not None
+    }
+    # Only shared references with one of the page's DOIs can pair with its own ones.
+    entries = [*page.local, *page.shared_with_dois(local_dois)]
+    yield from duplicates(entries, doc.page.id, report_shared=False)
     if not doc.complete:
         return  # claims were set aside: their citations are unknown
     cited = {match.key for claim in page.claims for r in claim.resolutions for match in r.matches}

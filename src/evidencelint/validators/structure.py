@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
+from evidencelint.documents import PageSummary
 from evidencelint.findings import Finding, Position, Severity
 from evidencelint.loader import LoadedYaml
 from evidencelint.resolve import ResolvedPage
@@ -60,34 +61,37 @@ def schema_findings(
     return [report(SCHEMA, path, position, message, page=page) for position, message in problems]
 
 
-def check_tree(pages: Sequence[ResolvedPage]) -> Iterator[Finding]:
-    """Uniqueness across files and within pages."""
-    first_by_id: dict[str, ResolvedPage] = {}
-    for resolved in pages:
-        doc = resolved.doc
-        page_id = doc.page.id
-        earlier = first_by_id.setdefault(page_id, resolved)
-        if earlier is not resolved:
+def duplicate_page_ids(pages: Iterable[PageSummary]) -> Iterator[Finding]:
+    """Page ids are unique across the run's files."""
+    first_by_id: dict[str, PageSummary] = {}
+    for page in pages:
+        earlier = first_by_id.setdefault(page.id, page)
+        if earlier is not page:
             yield report(
                 SCHEMA,
-                doc.path,
-                doc.source.value(("id",)),
-                f"page id '{page_id}' is already used by {earlier.doc.path}; page ids must be "
+                page.path,
+                page.id_position,
+                f"page id '{page.id}' is already used by {earlier.path}; page ids must be "
                 "unique across the content tree",
-                page=page_id,
+                page=page.id,
             )
-        yield from _claim_ids(resolved)
-        for local, shared in resolved.shared_key_clashes:
-            yield report(
-                SCHEMA,
-                doc.path,
-                local.position,
-                f"reference key '{local.key}' is also defined in the shared bibliography "
-                f"{shared.path} (line {shared.position.line}); keys must be unique across a "
-                "page and the shared bibliographies: rename one",
-                page=page_id,
-                reference=local.key,
-            )
+
+
+def check_page(resolved: ResolvedPage) -> Iterator[Finding]:
+    """Claim ids unique within the page; no page-local key repeating a shared one."""
+    doc = resolved.doc
+    yield from _claim_ids(resolved)
+    for local, shared in resolved.shared_key_clashes:
+        yield report(
+            SCHEMA,
+            doc.path,
+            local.position,
+            f"reference key '{local.key}' is also defined in the shared bibliography "
+            f"{shared.path} (line {shared.position.line}); keys must be unique across a "
+            "page and the shared bibliographies: rename one",
+            page=doc.page.id,
+            reference=local.key,
+        )
 
 
 def _claim_ids(resolved: ResolvedPage) -> Iterator[Finding]:

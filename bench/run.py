@@ -1,0 +1,305 @@
+"""Every performance figure of evidencelint, against its target, as JSON and as a table.
+
+    python bench/run.py [--quick] [--json FILE]
+
+Builds synthetic trees (bench/generate.py) of 100, 1,000 and 10,000 pages of 10 claims
+and 4 references each, plus a shared bibliography of 200 works, and a loopback Crossref
+server (tests/crossref_server.py) serving every DOI they cite. Each `check` runs as its
+own process, exactly as a user or a hook runs it, with the answer cache warmed first.
+
+--quick stops at 1,000 pages and verifies 50 DOIs (a smoke run; its figures are not
+the ones the targets speak of).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+import generate  # noqa: E402
+import verify  # noqa: E402
+from tests.crossref_server import CrossrefServer  # noqa: E402
+
+TODAY = "2026-11-21"
+POOL = 1000
+SHARED = 200
+Figures = dict[str, Any]
+
+
+def _tree_memory_kib(pid: int) -> int:
+    """Memory of a process and all its descendants (its scan workers): the sum of their
+    proportional set sizes, so pages a forked worker shares with its parent count once."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            total += sum(_tree_memory_kib(int(c)) for c in children.read().split())
+    except (OSError, ValueError):
+        pass
+    return total
+
+
+class _PeakSampler(threading.Thread):
+    """Samples the process tree's memory every 10 ms; a process's own peak
+    (ru_maxrss) would miss the workers."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.01):
+            self.peak = max(self.peak, _tree_memory_kib(self.pid))
+
+
+def timed_process(
+    args: Sequence[str], cwd: Path, env: dict[str, str]
+) -> tuple[float, int, int, int]:
+    """(wall seconds, exit code, peak KiB of it and its workers together, peak resident
+    KiB of the main process alone) of one run."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        list(args), cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    sampler = _PeakSampler(child.pid)
+    sampler.start()
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    sampler.done.set()
+    sampler.join()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    stderr = child.stderr.read().decode() if child.stderr else ""
+    if child.stderr:
+        child.stderr.close()
+    if child.returncode not in (0, 1) or "Traceback" in stderr:
+        raise RuntimeError(f"{' '.join(args)} exited {child.returncode}:\n{stderr}")
+    return wall, child.returncode, sampler.peak, usage.ru_maxrss
+
+
+def check_command(*paths: str) -> list[str]:
+    return [
+        sys.executable, "-m", "evidencelint", "check", *paths,
+        "--today", TODAY, "--format", "json", "--output", os.devnull,
+    ]  # fmt: skip
+
+
+def environment(server: CrossrefServer, cache: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        EVIDENCELINT_CROSSREF_URL=server.url,
+        EVIDENCELINT_CACHE_DIR=str(cache),
+        EVIDENCELINT_MAILTO="bench@example.org",
+    )
+    env.pop("CI", None)
+    return env
+
+
+def warm_throughput(sizes: Sequence[int], work: Path, server: CrossrefServer) -> Figures:
+    cache = work / "cache"
+    env = environment(server, cache)
+    rows: list[Figures] = []
+    for pages in sizes:
+        shape = generate.Shape(pages=pages, pool=POOL, shared=SHARED)
+        root = work / f"tree-{pages}"
+        generate.write_tree(root, shape)
+        timed_process(check_command("content"), root, env)  # warms the cache
+        before = len(server.requests)
+        repeats = 3 if pages <= 1000 else 2
+        runs = [timed_process(check_command("content"), root, env) for _ in range(repeats)]
+        wall = min(r[0] for r in runs)
+        rows.append(
+            {
+                "pages": pages,
+                "claims": shape.total_claims,
+                "seconds": round(wall, 3),
+                "claims_per_second": round(shape.total_claims / wall),
+                "peak_memory_mb": round(max(r[2] for r in runs) / 1024, 1),
+                "main_process_peak_rss_mb": round(max(r[3] for r in runs) / 1024, 1),
+                "requests_when_warm": len(server.requests) - before,
+            }
+        )
+    growth = [round(b["seconds"] / a["seconds"], 2) for a, b in itertools.pairwise(rows)]
+    return {"sizes": rows, "time_ratio_per_10x_pages": growth}
+
+
+def one_file(work: Path, server: CrossrefServer, pages: int) -> Figures:
+    """What a pre-commit hook costs: one changed page, resolved against the shared
+    bibliography of a large tree, warm cache; and the package's import time."""
+    root = work / f"tree-{pages}"
+    env = environment(server, work / "cache")
+    target = "content/section-00/page-00001.yaml"
+    timed_process(check_command(target), root, env)
+    walls = [timed_process(check_command(target), root, env)[0] for _ in range(10)]
+    five = [f"content/section-00/page-{i:05d}.yaml" for i in range(1, 6)]
+    walls5 = [timed_process(check_command(*five), root, env)[0] for _ in range(5)]
+    python = [timed_process([sys.executable, "-c", "pass"], root, env)[0] for _ in range(10)]
+    imports = [
+        timed_process([sys.executable, "-c", "import evidencelint.cli"], root, env)[0]
+        for _ in range(10)
+    ]
+    return {
+        "tree_pages": pages,
+        "one_file_seconds_median": round(statistics.median(walls), 3),
+        "one_file_seconds_max": round(max(walls), 3),
+        "five_files_seconds_median": round(statistics.median(walls5), 3),
+        "python_startup_seconds": round(statistics.median(python), 3),
+        "import_seconds": round(statistics.median(imports) - statistics.median(python), 3),
+    }
+
+
+def naive_baseline(n: int) -> Figures:
+    """What a user would write: one requests.get at a time, no cache, no backoff."""
+    import requests
+
+    server = CrossrefServer(latency=0.1, rate_limit=10, concurrency_limit=3).start()
+    try:
+        dois = []
+        for i in range(n):
+            record = verify.synthetic_work(i)
+            server.add_work(record)
+            dois.append(str(record["DOI"]))
+        started = time.perf_counter()
+        found = 0
+        with requests.Session() as session:
+            for doi in dois:
+                answer = session.get(f"{server.url}/works/{doi}", timeout=30)
+                found += answer.status_code == 200
+        seconds = time.perf_counter() - started
+    finally:
+        server.stop()
+    return {
+        "dois": n,
+        "seconds": round(seconds, 2),
+        "ratio_to_ceiling": round(seconds / (n / 10), 3),
+        "responses_429": server.sent_429,
+        "verified": found,
+        "warm_seconds": round(seconds, 2),  # no cache: a second run costs the same
+    }
+
+
+def targets(figures: Figures) -> list[tuple[str, str, str, bool]]:
+    sizes = {row["pages"]: row for row in figures["warm"]["sizes"]}
+    largest = sizes[max(sizes)]
+    cold = figures["cold_verification"]
+    one = figures["one_file"]
+    rows = [
+        (
+            f"warm claims/s at {largest['pages']} pages",
+            f"{largest['claims_per_second']}",
+            ">= 5000",
+            largest["claims_per_second"] >= 5000,
+        ),
+        (
+            "one-file check, warm (s)",
+            f"{one['one_file_seconds_median']}",
+            "<= 0.4",
+            one["one_file_seconds_median"] <= 0.4,
+        ),
+        (
+            "time at 10x pages / time at 1x",
+            ", ".join(str(g) for g in figures["warm"]["time_ratio_per_10x_pages"]),
+            "<= 11",
+            all(g <= 11 for g in figures["warm"]["time_ratio_per_10x_pages"]),
+        ),
+        (
+            f"peak memory at {largest['pages']} pages (MB, PSS)",
+            f"{largest['peak_memory_mb']}",
+            "<= 300",
+            largest["peak_memory_mb"] <= 300,
+        ),
+        (
+            f"cold verification of {cold['dois']} DOIs / ceiling",
+            f"{cold['ratio_to_ceiling']} ({cold['responses_429']} x 429)",
+            "<= 1.1, no 429",
+            cold["ratio_to_ceiling"] <= 1.1 and cold["responses_429"] == 0,
+        ),
+    ]
+    return rows
+
+
+def table(figures: Figures) -> str:
+    lines = [f"{'figure':44} {'measured':>24} {'target':>16}  met"]
+    for name, value, target, met in targets(figures):
+        lines.append(f"{name:44} {value:>24} {target:>16}  {'yes' if met else 'NO'}")
+    lines.append("")
+    lines.append(f"{'pages':>7} {'claims':>8} {'seconds':>8} {'claims/s':>9} {'mem MB':>7}")
+    for row in figures["warm"]["sizes"]:
+        lines.append(
+            f"{row['pages']:>7} {row['claims']:>8} {row['seconds']:>8} "
+            f"{row['claims_per_second']:>9} {row['peak_memory_mb']:>7}"
+        )
+    one = figures["one_file"]
+    lines.append("")
+    lines.append(
+        f"one file {one['one_file_seconds_median']} s (max {one['one_file_seconds_max']}), "
+        f"five files {one['five_files_seconds_median']} s, python itself "
+        f"{one['python_startup_seconds']} s, import evidencelint.cli "
+        f"+{one['import_seconds']} s"
+    )
+    cold, naive = figures["cold_verification"], figures["naive_client"]
+    lines.append(
+        f"cold {cold['dois']} DOIs: evidencelint {cold['cold_seconds']} s "
+        f"({cold['responses_429']} x 429, peak {cold['peak_in_flight']} in flight, warm re-run "
+        f"{cold['warm_seconds']} s with {cold['warm_requests']} requests); naive client "
+        f"{naive['seconds']} s ({naive['responses_429']} x 429, {naive['verified']} verified, "
+        f"no cache)"
+    )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    sizes = (100, 1000) if args.quick else (100, 1000, 10_000)
+    dois = 50 if args.quick else 200
+
+    server = CrossrefServer(advertise=(1000, 50))
+    for record in generate.works(POOL):
+        server.add_work(record)
+    server.start()
+    figures: Figures = {
+        "date": time.strftime("%Y-%m-%d"),
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+    }
+    try:
+        with tempfile.TemporaryDirectory(prefix="evidencelint-bench-") as folder:
+            work = Path(folder)
+            figures["warm"] = warm_throughput(sizes, work, server)
+            figures["one_file"] = one_file(work, server, max(sizes))
+    finally:
+        server.stop()
+    figures["cold_verification"] = verify.run(dois)
+    figures["naive_client"] = naive_baseline(dois)
+
+    text = json.dumps(figures, indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+    print()
+    print(table(figures))
+    return 0 if all(met for *_, met in targets(figures)) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

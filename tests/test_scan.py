@@ -1,0 +1,96 @@
+"""The first pass on its own and across worker processes: the same findings either way."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from evidencelint import scan
+from evidencelint.engine import RunResult
+from evidencelint.findings import Finding
+from tests.helpers import MINIMAL_PAGE, Tree
+
+BIBLIOGRAPHY = """\
+references:
+  shared-he:
+    type: systematic-review
+    authors: [He M, Qin W]
+    title: "Acupuncture for allergic rhinitis: a systematic review and meta-analysis"
+    journal: Eur J Med Res
+    year: 2022
+    doi: 10.1186/s40001-022-00682-3
+"""
+
+
+def _page(i: int) -> str:
+    page = MINIMAL_PAGE.replace("id: minimal-page", f"id: page-{i % 97}")  # some ids repeat
+    if i % 5 == 0:
+        page = page.replace("[He 2022]", "[Nobody 2001]")  # unresolved
+    if i % 7 == 0:
+        page = page.replace(
+            "    text: Acupuncture", "    cites: [shared-he]\n    text: Acupuncture"
+        )
+    if i % 11 == 0:
+        page = page.replace("id: fewer-symptoms", "id: [not, a, slug]")  # set aside
+    return page
+
+
+@pytest.fixture
+def big_tree(tree: Tree) -> Tree:
+    tree.write("content/references.yaml", BIBLIOGRAPHY)
+    for i in range(240):
+        tree.write(f"content/s{i // 100}/page-{i:03d}.yaml", _page(i))
+    tree.write("content/broken.yaml", "id: [unclosed\n")
+    return tree
+
+
+def _check(tree: Tree) -> RunResult:
+    return tree.check(bibliographies=["content/references.yaml"])
+
+
+def _key(findings: Sequence[Finding]) -> list[tuple[object, ...]]:
+    return [(f.path, f.line, f.column, f.name, f.severity, f.message) for f in findings]
+
+
+def test_workers_find_exactly_what_one_process_finds(
+    big_tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scan, "PARALLEL_FROM", 10**9)
+    serial = _check(big_tree)
+    monkeypatch.setattr(scan, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(scan, "_workers", lambda pages: 2)
+    parallel = _check(big_tree)
+
+    assert _key(parallel.findings) == _key(serial.findings)
+    assert parallel.pages == serial.pages
+    # The 22 pages whose only claim is set aside are reported, not summarised.
+    assert (parallel.files, len(parallel.pages), parallel.claims) == (242, 218, 218)
+    names = {f.name for f in serial.findings}
+    # The tree exercises the checks within a page and those across pages.
+    assert {"citation-unresolved", "schema", "yaml-syntax"} <= names
+    assert any("is already used by" in f.message for f in serial.findings)
+
+
+def _die_in_worker(files: Sequence[tuple[str, Path]]) -> list[scan.PageScan]:
+    os._exit(3)  # a worker killed by the system (out of memory, a crash in C)
+
+
+def test_a_worker_dying_falls_back_to_this_process(
+    big_tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scan, "PARALLEL_FROM", 10**9)
+    serial = _check(big_tree)
+    monkeypatch.setattr(scan, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(scan, "_workers", lambda pages: 2)
+    monkeypatch.setattr(scan, "_scan_chunk", _die_in_worker)
+    fallback = _check(big_tree)
+    assert _key(fallback.findings) == _key(serial.findings)
+
+
+def test_few_pages_are_scanned_without_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert scan._workers(scan.PARALLEL_FROM - 1) == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert scan._workers(scan.PARALLEL_FROM) == 2

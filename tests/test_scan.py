@@ -94,3 +94,27 @@ def test_few_pages_are_scanned_without_workers(monkeypatch: pytest.MonkeyPatch) 
     assert scan._workers(scan.PARALLEL_FROM - 1) == 1
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     assert scan._workers(scan.PARALLEL_FROM) == 2
+
+
+def test_named_files_are_checked_against_the_shared_bibliography_alone(
+    big_tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What pre-commit does: pass the changed files. Only they and the shared
+    bibliographies are read; the rest of the tree is neither loaded nor validated."""
+    loaded: list[str] = []
+    real_load = scan.load_file
+
+    def recording_load(path: Path, max_bytes: int = 0) -> object:
+        loaded.append(path.name)
+        return real_load(path, max_bytes)
+
+    monkeypatch.setattr(scan, "load_file", recording_load)
+    result = big_tree.check(
+        "content/s0/page-007.yaml",  # cites the shared reference by key
+        "content/s0/page-010.yaml",  # cites [Nobody 2001]
+        bibliographies=["content/references.yaml"],
+    )
+    assert sorted(loaded) == ["page-007.yaml", "page-010.yaml"]
+    assert result.files == 2
+    unresolved = [f for f in result.findings if f.name == "citation-unresolved"]
+    assert [f.path.rsplit("/", 1)[-1] for f in unresolved] == ["page-010.yaml"]

@@ -125,8 +125,8 @@ def run_check(
         + [(e, None) for e in shared.entries],
         ctx,
     )
+    findings += registry.check_pages(local, ctx)
     for page_id, entries in local:
-        findings += registry.check(entries, page_id, ctx)
         findings += integrity.check(entries, page_id, ctx)
     selected_shared = [e for e in shared.entries if e.path in selected_bibs]
     findings += references.doi_syntax(selected_shared, None)

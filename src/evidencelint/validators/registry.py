@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from evidencelint.findings import Finding, Severity
-from evidencelint.matching import compare
+from evidencelint.matching import Mismatch, compare
 from evidencelint.resolve import ReferenceEntry
 from evidencelint.rule import Rule
 from evidencelint.validators.base import RuleContext, answered, report
@@ -61,14 +61,32 @@ METADATA_MISMATCH = Rule(
 RULES = (DOI_NOT_FOUND, DOI_NOT_CROSSREF, DOI_UNVERIFIED, METADATA_MISMATCH)
 
 
+Comparisons = dict[tuple[str, str], list[Mismatch]]
+"""(DOI, cited reference as JSON) -> its mismatches: one work is often cited the same way
+on many pages, and comparing is the costly part of these rules."""
+
+
+def check_pages(
+    pages: Iterable[tuple[str | None, Iterable[ReferenceEntry]]], ctx: RuleContext
+) -> Iterator[Finding]:
+    """`check` for each (page id, its references), comparing each citation once."""
+    comparisons: Comparisons = {}
+    for page, entries in pages:
+        yield from check(entries, page, ctx, comparisons)
+
+
 def check(
-    entries: Iterable[ReferenceEntry], page: str | None, ctx: RuleContext
+    entries: Iterable[ReferenceEntry],
+    page: str | None,
+    ctx: RuleContext,
+    comparisons: Comparisons | None = None,
 ) -> Iterator[Finding]:
     """Findings for the DOIs of `entries` from the verification answers."""
+    comparisons = {} if comparisons is None else comparisons
     for entry, doi, answer in answered(entries, ctx):
         position = entry.field_position("doi")
         if answer.outcome is Outcome.FOUND:
-            yield from _found(entry, doi, answer, page)
+            yield from _found(entry, doi, answer, page, comparisons)
             continue
         if answer.outcome is Outcome.NOT_FOUND:
             yield report(
@@ -105,7 +123,11 @@ def check(
 
 
 def _found(
-    entry: ReferenceEntry, doi: str, answer: Verification, page: str | None
+    entry: ReferenceEntry,
+    doi: str,
+    answer: Verification,
+    page: str | None,
+    comparisons: Comparisons,
 ) -> Iterator[Finding]:
     if entry.reference is None or answer.record is None:
         return
@@ -121,7 +143,10 @@ def _found(
             reference=entry.key,
             doi=doi,
         )
-    for mismatch in compare(entry.reference, answer.record):
+    cited = (doi, entry.reference.model_dump_json())
+    if cited not in comparisons:
+        comparisons[cited] = compare(entry.reference, answer.record)
+    for mismatch in comparisons[cited]:
         yield report(
             METADATA_MISMATCH,
             entry.path,

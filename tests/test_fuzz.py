@@ -48,10 +48,14 @@ def _assert_sane_load(loaded: LoadedYaml) -> None:
         assert problem.position.line >= 1, problem
         assert problem.position.column >= 1, problem
         assert problem.message
-    for span in [*loaded.source.values.values(), *loaded.source.keys.values()]:
+    for path in loaded.source.values:
+        span = loaded.source.span(path)
+        assert span is not None
         assert span.position.line >= 1
         assert span.position.column >= 1
         assert 0 <= span.start <= span.end <= len(loaded.text)
+    for path in loaded.source.keys:
+        assert loaded.source.key(path).line >= 1
     if loaded.problems and not loaded.usable:
         event(f"unusable: {sorted({p.name for p in loaded.problems})}")
 

@@ -20,7 +20,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from evidencelint.findings import Position
-from evidencelint.sourcemap import Lines, Path, SourceMap, Span
+from evidencelint.sourcemap import Lines, Path, SourceMap
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -196,7 +196,7 @@ class _Builder:
     """Turns a composed node graph into Python values, recording each node's span."""
 
     def __init__(self, lines: Lines) -> None:
-        self.source = SourceMap()
+        self.source = SourceMap(lines)
         self.problems: list[LoadProblem] = []
         self._lines = lines
         self._constructor = SafeConstructor()
@@ -212,7 +212,7 @@ class _Builder:
             )
         if depth > MAX_DEPTH:
             raise _Refused(_too_deep(), node.start_mark.index)
-        self.source.values.setdefault(path, self._span(node))
+        self.source.values.setdefault(path, (node.start_mark.index, node.end_mark.index))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -249,7 +249,7 @@ class _Builder:
             else:
                 first_seen[key] = key_node
             child = (*path, key)
-            self.source.keys[child] = self._span(key_node)
+            self.source.keys[child] = (key_node.start_mark.index, key_node.end_mark.index)
             result[key] = self.build(value_node, child, depth + 1)
         return result
 
@@ -262,6 +262,3 @@ class _Builder:
             # An unknown or mis-valued tag (!!bool maybe) or an impossible timestamp
             # (2023-02-30): keep the text and let validation say what is wrong with it.
             return str(node.value)
-
-    def _span(self, node: yaml.Node) -> Span:
-        return Span(node.start_mark.index, node.end_mark.index, self._lines)

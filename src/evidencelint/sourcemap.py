@@ -47,35 +47,48 @@ class Span(NamedTuple):
         return self.lines.position(self.start)
 
 
+Offsets = tuple[int, int]
+"""A node's start and end character offsets in its text."""
+
+
 @dataclass(slots=True)
 class SourceMap:
-    values: dict[Path, Span] = field(default_factory=dict)
-    keys: dict[Path, Span] = field(default_factory=dict)
+    """Where each value (and each mapping key) of a document stands. Offsets are stored,
+    not positions: a page has hundreds of values and few ever appear in a finding."""
+
+    lines: Lines = field(default_factory=lambda: Lines(""))
+    values: dict[Path, Offsets] = field(default_factory=dict)
+    keys: dict[Path, Offsets] = field(default_factory=dict)
+    _children: dict[Path, list[Path]] | None = None
 
     def value(self, path: Path) -> Position:
         """Position of the value at `path`, or of its nearest ancestor that exists."""
         for i in range(len(path), -1, -1):
-            span = self.values.get(path[:i])
-            if span is not None:
-                return span.position
+            offsets = self.values.get(path[:i])
+            if offsets is not None:
+                return self.lines.position(offsets[0])
         return Position()
 
     def key(self, path: Path) -> Position:
         """Position of the mapping key that introduces `path` (falls back to the value)."""
-        span = self.keys.get(path)
-        return span.position if span is not None else self.value(path)
+        offsets = self.keys.get(path)
+        return self.lines.position(offsets[0]) if offsets is not None else self.value(path)
 
     def span(self, path: Path) -> Span | None:
-        return self.values.get(path)
+        offsets = self.values.get(path)
+        return Span(offsets[0], offsets[1], self.lines) if offsets is not None else None
 
     def detach(self, prefix: Path) -> DetachedSource:
         """The positions of the value at `prefix` and of its direct fields, without the
         rest of the map: a run keeps thousands of these and no whole page."""
-        n = len(prefix)
+        if self._children is None:
+            self._children = {}
+            for path in self.values:
+                if path:
+                    self._children.setdefault(path[:-1], []).append(path)
         fields = {
-            p[n]: span.position
-            for p, span in self.values.items()
-            if len(p) == n + 1 and p[:n] == prefix
+            path[-1]: self.lines.position(self.values[path][0])
+            for path in self._children.get(prefix, ())
         }
         return DetachedSource(prefix, self.key(prefix), self.value(prefix), fields)
 

@@ -2,8 +2,9 @@
 
 The tool under test talks to it exactly as to api.crossref.org (EVIDENCELINT_CROSSREF_URL
 points here). Tests script faults per path (timeouts, 429, 5xx, dropped connections,
-malformed bodies, redirects), set latency and rate limits, and read back what the server
-saw: requests per path, peak concurrency, 429s sent.
+malformed bodies, redirects), or for every path at once (`fail_all`), set latency and
+rate limits, and read back what the server saw: requests per path, peak concurrency,
+429s sent.
 """
 
 from __future__ import annotations
@@ -83,6 +84,8 @@ class CrossrefServer:
         self.agencies: dict[str, tuple[str, str]] = {}
         self.aliases: dict[str, str] = {}
         self.scripts: dict[str, deque[Action]] = {}
+        self.fault: Action | None = None
+        self.fault_left: int | None = None
         self.requests: list[str] = []
         self.user_agents: list[str] = []
         self.queries: list[str] = []
@@ -125,6 +128,24 @@ class CrossrefServer:
     def script(self, doi: str, actions: Iterable[Action], agency: bool = False) -> None:
         """Answer the next requests for this DOI with `actions`, then normally."""
         self.scripts[self._key(doi, agency)] = deque(actions)
+
+    def fail_all(self, action: Action, times: int | None = None) -> None:
+        """Answer the next `times` requests, whatever their path, with `action` (every
+        request until `heal()` when `times` is None); scripts wait until then."""
+        with self._lock:
+            self.fault, self.fault_left = action, times
+
+    def heal(self) -> None:
+        with self._lock:
+            self.fault, self.fault_left = None, None
+
+    def _next_action(self, key: str) -> Action:
+        if self.fault is not None and self.fault_left != 0:
+            if self.fault_left is not None:
+                self.fault_left -= 1
+            return self.fault
+        script = self.scripts.get(key)
+        return script.popleft() if script else record()
 
     @staticmethod
     def _key(doi: str, agency: bool) -> str:
@@ -183,8 +204,7 @@ class CrossrefServer:
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
             over = self._over_limit()
-            script = self.scripts.get(key)
-            action = script.popleft() if script else record()
+            action = self._next_action(key)
         try:
             if self.latency:
                 time.sleep(self.latency)

@@ -1,13 +1,16 @@
 """The persistent answer cache: requests-cache on SQLite, shared by processes.
 
 Found records are kept for weeks, not-found answers for a day, failures never. WAL mode
-and a busy timeout let parallel pre-commit hooks share one file.
+and a busy timeout let parallel pre-commit hooks share one file. An entry that cannot be
+read or written (a damaged page) is a cache miss, never an error: the DOI is asked
+again, and the damage is left for the next start to deal with (see cache_health).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import random
 import sqlite3
 import time
@@ -20,10 +23,12 @@ import requests_cache
 from requests_cache.backends.sqlite import SQLiteCache
 from requests_cache.cache_keys import create_key
 
-CACHE_FILE = "crossref.sqlite"
+from evidencelint.registry.cache_health import BUSY_TIMEOUT_MS, is_damage, mark_suspect
+from evidencelint.registry.cache_health import CACHE_FILE as CACHE_FILE  # known from here
 
-
-BUSY_TIMEOUT_MS = 30_000
+# requests-cache logs an unreadable entry as an error; here that is a cache miss, not
+# something to print on a command's stderr.
+logging.getLogger("requests_cache").addHandler(logging.NullHandler())
 
 
 def open_backend(folder: Path) -> SQLiteCache:
@@ -46,7 +51,7 @@ def open_backend(folder: Path) -> SQLiteCache:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05 + random.random() * 0.1)
-    return SQLiteCache(path, wal=False, busy_timeout=BUSY_TIMEOUT_MS)
+    return _TolerantCache(path, wal=False, busy_timeout=BUSY_TIMEOUT_MS)
 
 
 def open_cached_session(
@@ -62,19 +67,62 @@ def open_cached_session(
         allowable_codes=(200, 404),
         key_fn=_key_without_mailto,
         stale_if_error=False,
-        filter_fn=_worth_keeping,
     )
 
 
+class _TolerantCache(SQLiteCache):
+    """Stores only answers worth keeping, and treats an entry it cannot read or write as
+    absent.
+
+    The filter is applied here rather than as requests-cache's `filter_fn`, which also
+    deletes the stored answer whenever a fresh one is filtered out: a 503 during a
+    refresh would throw away the very answer the client falls back on.
+    """
+
+    def get_response(self, key: str, default: Any = None) -> Any:
+        try:
+            return super().get_response(key, default)
+        except sqlite3.Error as exc:
+            self._trouble(exc)
+        except Exception:  # an entry that cannot be unpickled is no answer either
+            pass
+        return default
+
+    def save_response(
+        self,
+        response: requests.Response,
+        cache_key: str | None = None,
+        expires: dt.datetime | None = None,
+    ) -> None:
+        if not _worth_keeping(response):
+            return
+        try:
+            super().save_response(response, cache_key, expires)
+        except sqlite3.Error as exc:
+            self._trouble(exc)
+
+    def _trouble(self, exc: sqlite3.Error) -> None:
+        if is_damage(exc):
+            mark_suspect(Path(self.db_path))
+
+
 def _worth_keeping(response: requests.Response) -> bool:
-    """Keep not-found answers and whole JSON records; never a truncated or garbled body."""
+    """Keep not-found answers and whole records (a JSON object whose `message` is an
+    object naming its DOI, as works and agency answers are); never a truncated or garbled
+    body, nor an odd answer that would stand for weeks after the service is right again."""
     if response.status_code == 404:
         return True
+    if response.status_code != 200:
+        return False
     try:
         document = response.json()
     except ValueError:
         return False
-    return isinstance(document, dict) and "message" in document
+    message = document.get("message") if isinstance(document, dict) else None
+    return isinstance(message, dict) and "DOI" in message
+
+
+# --- keys and lookups -------------------------------------------------------------------
 
 
 def _key_without_mailto(request: Any, **kwargs: Any) -> str:

@@ -4,6 +4,10 @@ One keep-alive session per worker thread, a persistent HTTP cache (requests-cach
 SQLite), a rate limiter and a concurrency cap that follow the service's headers, and
 retries with exponential backoff and jitter. Every failure is returned as a `Fetched`
 with status "failed" and a reason, never raised: a service fault is not a verdict.
+
+Nothing waits without end: a lookup, retries included, has a deadline, and a service
+that stops answering or keeps refusing is asked no more in the run (`_count_fruitless`,
+`_hold`), so that the remaining lookups fail at once.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
+import math
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -38,7 +44,14 @@ FOUND_TTL = dt.timedelta(weeks=4)
 NOT_FOUND_TTL = dt.timedelta(days=1)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 60.0
-"""A Retry-After longer than this is not waited for: the DOI is left unverified."""
+"""A Retry-After longer than this is not waited for: the run asks no more."""
+MAX_REDIRECTS = 5
+"""Crossref redirects an alias DOI once; a longer chain is a loop, and is not retried."""
+DEFAULT_DEADLINE = 60.0
+"""Seconds one lookup may take by default, retries included; a hung service costs no
+more than this per DOI (and, as it keeps timing out, stops being asked at all)."""
+MIN_ATTEMPT = 0.1
+"""No request is begun with less than this left of its lookup's deadline."""
 
 
 class CacheMode(StrEnum):
@@ -72,26 +85,38 @@ class ClientSettings:
     max_attempts: int = 5
     backoff_base: float = 0.5
     backoff_cap: float = 10.0
+    deadline: float = DEFAULT_DEADLINE
+    """The longest one lookup may take from its first request, retries and waits
+    included: each request's timeouts are cut to what is left, and a wait that would end
+    later is not begun (EVIDENCELINT_TIMEOUT)."""
 
 
 class CrossrefClient:
     def __init__(
         self,
         settings: ClientSettings,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.settings = settings
+        self._stopped = threading.Event()
+        # By default a wait ends early when the run stops asking (see _give_up).
+        self._sleep: Callable[[float], None] = sleep or self._pause
         rate, concurrency = POLITE if settings.mailto else PUBLIC
-        self.limiter = RateLimiter(rate, sleep=sleep)
+        self.limiter = RateLimiter(rate, sleep=self._sleep)
         self.cap = ConcurrencyCap(concurrency)
-        self._sleep = sleep
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
         self._backend: Any = None  # one cache database, shared by the worker sessions
         self.requests_sent = 0
         self.rate_limited = 0
-        self._unreachable = ""
+        self._given_up = ""
+        """Why no more requests are sent in this run; empty until then."""
+        self._fruitless = 0
+        """Attempts in a row, across threads, that could not connect, timed out or got a
+        429."""
+        self._held = 0.0
+        """Seconds the service has had the run wait after refusing (429), in all."""
         self._count_lock = threading.Lock()
 
     # Public --------------------------------------------------------------------------
@@ -134,9 +159,18 @@ class CrossrefClient:
 
             with self._sessions_lock:
                 if self._backend is None:
-                    self._backend = open_backend(settings.cache_path)
+                    try:
+                        self._backend = open_backend(settings.cache_path)
+                    except sqlite3.Error:
+                        # Damaged since the command's start-up check: answer this run
+                        # without a cache (the next start sets the file aside).
+                        self._backend = False
                 backend = self._backend
-            session = open_cached_session(settings.cache_path, FOUND_TTL, backend)
+            if backend is False:
+                session = requests.Session()
+            else:
+                session = open_cached_session(settings.cache_path, FOUND_TTL, backend)
+        session.max_redirects = MAX_REDIRECTS
         session.headers["User-Agent"] = self.user_agent
         session.headers["Accept"] = "application/json"
         return session
@@ -174,59 +208,136 @@ class CrossrefClient:
     def _fetch(self, session: requests.Session, url: str, params: dict[str, str]) -> Fetched:
         settings = self.settings
         reason = "no attempt made"
-        connection_failures = 0
-        for attempt in range(settings.max_attempts):
-            if self._unreachable:
-                return Fetched("failed", reason=self._unreachable)
+        attempts = 0
+        give_up_at = math.inf
+        out_of_time = False
+        while attempts < settings.max_attempts:
+            if self._given_up:
+                return Fetched("failed", reason=self._given_up)
             self.limiter.acquire()
             with self.cap.slot():  # only the request itself holds a slot, never a backoff
-                response, body, error = self._send(session, url, params)
-            if response is None:
-                reason = error
-                connection_failures += error == _CANNOT_CONNECT
-                self._back_off(attempt, None)
-                continue
-            self._adapt(response.headers)
-            status = response.status_code
-            if status == 200:
-                message = _message(body)
-                if message is None:
-                    reason = "the answer was not valid JSON with a 'message'"
-                    self._back_off(attempt, None)
-                    continue
-                return Fetched("ok", message)
-            if status == 404:
-                _remember_not_found(session, response)
-                return Fetched("not-found")
-            if status in RETRY_STATUSES:
-                reason = f"HTTP {status}" + (" (rate limited)" if status == 429 else "")
-                if status == 429:
-                    with self._count_lock:
-                        self.rate_limited += 1
-                retry_after = _retry_after(response.headers.get("Retry-After"))
-                if retry_after is not None and retry_after > MAX_RETRY_AFTER:
-                    return Fetched(
-                        "failed", reason=f"{reason}; asked to retry after {retry_after:.0f} s"
-                    )
-                self._back_off(attempt, retry_after, rate_limited=status == 429)
-                continue
-            return Fetched("failed", reason=f"HTTP {status}")
-        if connection_failures == settings.max_attempts:
-            # Nothing answers at all (no network, wrong address): the remaining DOIs fail
-            # at once instead of each waiting through its own retries.
-            self._unreachable = f"{_CANNOT_CONNECT} at {self.settings.base_url}"
-        return Fetched("failed", reason=f"{reason} after {settings.max_attempts} attempts")
+                if self._given_up:  # decided while this thread waited for its turn
+                    return Fetched("failed", reason=self._given_up)
+                now = time.monotonic()
+                give_up_at = min(give_up_at, now + settings.deadline)
+                left = give_up_at - now
+                if left < min(MIN_ATTEMPT, settings.deadline):
+                    out_of_time = True
+                    break
+                # The first attempt always has the whole read timeout the deadline allows.
+                whole = attempts == 0 or left >= settings.read_timeout
+                response, body, error = self._send(session, url, params, left)
+            attempts += 1
+            outcome = self._judge(session, response, body, error, whole)
+            if isinstance(outcome, Fetched):
+                return outcome
+            reason = outcome.reason
+            if attempts == settings.max_attempts:
+                break
+            wait = outcome.retry_after
+            if wait is not None and wait > MAX_RETRY_AFTER:
+                self._give_up(f"{reason}; asked to retry after {wait:.0f} s")
+                return Fetched("failed", reason=self._given_up)
+            if wait is not None and time.monotonic() + wait >= give_up_at:
+                return Fetched("failed", reason=f"{reason}; asked to retry after {wait:.0f} s")
+            if wait is None:
+                wait = self._backoff(attempts)
+            if time.monotonic() + wait >= give_up_at:
+                out_of_time = True
+                break
+            if outcome.rate_limited and not self._hold(wait, reason):
+                return Fetched("failed", reason=self._given_up)
+            self._sleep(wait)
+        plural = "s" if attempts != 1 else ""
+        limit = f" (the {settings.deadline:g} s limit of a lookup)" if out_of_time else ""
+        return Fetched("failed", reason=f"{reason} after {attempts} attempt{plural}{limit}")
+
+    def _judge(
+        self,
+        session: requests.Session,
+        response: requests.Response | None,
+        body: bytes,
+        error: str,
+        whole: bool,
+    ) -> Fetched | _Retry:
+        """What one attempt gave: a final answer, or a reason to try again. `whole`: the
+        request had its whole read timeout (not one cut short by the lookup's deadline),
+        so a timeout says that the service is slow, not that time was running out."""
+        if response is None:
+            if error == _REDIRECT_LOOP:
+                return Fetched("failed", reason=error)
+            if error == _CANNOT_CONNECT:
+                self._count_fruitless(f"{error} at {self.settings.base_url}")
+            elif error == _TIMED_OUT and whole:
+                self._count_fruitless(error)
+            return _Retry(error)
+        status = response.status_code
+        if status == 429:
+            with self._count_lock:
+                self.rate_limited += 1
+            self._count_fruitless("HTTP 429 (rate limited)")
+        else:
+            self._count_fruitless("")
+        self._adapt(response.headers)
+        if status == 200:
+            message = _message(body)
+            if message is None:
+                return _Retry("the answer was not valid JSON with a 'message'")
+            return Fetched("ok", message)
+        if status == 404:
+            _remember_not_found(session, response)
+            return Fetched("not-found")
+        if status in RETRY_STATUSES:
+            reason = f"HTTP {status}" + (" (rate limited)" if status == 429 else "")
+            retry_after = _retry_after(response.headers.get("Retry-After"))
+            return _Retry(reason, retry_after, rate_limited=status == 429)
+        return Fetched("failed", reason=f"HTTP {status}")
+
+    def _count_fruitless(self, reason: str) -> None:
+        """A service that cannot be reached, keeps timing out or keeps refusing (429) is
+        asked no more in this run: as many such attempts in a row as one lookup may make,
+        with no other answer in between, fail the remaining lookups at once (a timeout
+        costs seconds each, and a refused client must slow down). `reason` empty: an
+        answer came, and the count starts again."""
+        with self._count_lock:
+            self._fruitless = self._fruitless + 1 if reason else 0
+            count = self._fruitless
+        if count >= self.settings.max_attempts:
+            self._give_up(f"{reason} for {count} requests in a row; no more requests in this run")
+
+    def _hold(self, seconds: float, reason: str) -> bool:
+        """Nobody starts a request for `seconds` (the service refused one); False, and no
+        more requests in this run, once the refusals have cost more waiting in all than
+        one lookup may take."""
+        with self._count_lock:
+            self._held += seconds
+            held = self._held
+        if held > self.settings.deadline:
+            self._give_up(f"{reason}; asked to wait {held:.0f} s in all; no more requests")
+            return False
+        self.limiter.push_back(seconds)
+        return True
+
+    def _pause(self, seconds: float) -> None:
+        self._stopped.wait(seconds)
+
+    def _give_up(self, reason: str) -> None:
+        """No more requests in this run: waits end, and every lookup fails with `reason`."""
+        with self._count_lock:
+            self._given_up = self._given_up or reason
+        self._stopped.set()
 
     def _send(
-        self, session: requests.Session, url: str, params: dict[str, str]
+        self, session: requests.Session, url: str, params: dict[str, str], left: float
     ) -> tuple[requests.Response | None, bytes, str]:
         with self._count_lock:
             self.requests_sent += 1
+        settings = self.settings
         try:
             response = session.get(
                 url,
                 params=params,
-                timeout=(self.settings.connect_timeout, self.settings.read_timeout),
+                timeout=(min(settings.connect_timeout, left), min(settings.read_timeout, left)),
                 allow_redirects=True,
                 **_refresh_kwargs(session),
             )
@@ -234,19 +345,10 @@ class CrossrefClient:
         except requests.RequestException as exc:
             return None, b"", _describe_exception(exc)
 
-    def _back_off(
-        self, attempt: int, retry_after: float | None, rate_limited: bool = False
-    ) -> None:
-        if attempt + 1 >= self.settings.max_attempts:
-            return
-        if retry_after is not None:
-            delay = retry_after
-        else:
-            ceiling = min(self.settings.backoff_cap, self.settings.backoff_base * 2**attempt)
-            delay = random.uniform(ceiling / 2, ceiling)
-        if rate_limited:
-            self.limiter.push_back(delay)
-        self._sleep(delay)
+    def _backoff(self, attempts: int) -> float:
+        """Exponential backoff with jitter: within [c/2, c], c = base * 2**(attempts-1)."""
+        ceiling = min(self.settings.backoff_cap, self.settings.backoff_base * 2 ** (attempts - 1))
+        return random.uniform(ceiling / 2, ceiling)
 
     def _adapt(self, headers: Any) -> None:
         limits = limits_from_headers(headers)
@@ -320,6 +422,15 @@ def _retry_after(value: str | None) -> float | None:
 
 
 _CANNOT_CONNECT = "could not connect to the service"
+_TIMED_OUT = "the service did not answer in time"
+_REDIRECT_LOOP = f"the service redirected more than {MAX_REDIRECTS} times (a loop)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Retry:
+    reason: str
+    retry_after: float | None = None
+    rate_limited: bool = False
 
 
 def _message(body: bytes) -> Any:
@@ -358,7 +469,9 @@ def _describe_exception(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.ConnectTimeout) or _never_connected(exc):
         return _CANNOT_CONNECT
     if isinstance(exc, requests.Timeout):
-        return "the service did not answer in time"
+        return _TIMED_OUT
+    if isinstance(exc, requests.TooManyRedirects):
+        return _REDIRECT_LOOP
     if isinstance(
         exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
     ):

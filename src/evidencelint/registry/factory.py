@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
 
 import platformdirs
 
-from evidencelint.config import Config
-from evidencelint.registry.client import CacheMode, ClientSettings, CrossrefClient
+from evidencelint.config import Config, ConfigError
+from evidencelint.registry.client import (
+    DEFAULT_DEADLINE,
+    CacheMode,
+    ClientSettings,
+    CrossrefClient,
+)
 from evidencelint.registry.verifier import CrossrefVerifier, Progress
 from evidencelint.verification import OfflineNoCache, Verifier
+
+TIMEOUT_VARIABLE = "EVIDENCELINT_TIMEOUT"
+"""Seconds one Crossref lookup may take, retries included (ClientSettings.deadline)."""
 
 
 def cache_folder(config: Config) -> Path:
@@ -36,12 +45,9 @@ def build_verifier(
         mode = CacheMode.REFRESH
     else:
         mode = CacheMode.NORMAL
+    deadline = _deadline(os.environ.get(TIMEOUT_VARIABLE, ""))
     cache_path = None if no_cache else cache_folder(config)
     if cache_path is not None and not _usable(cache_path):
-        sys.stderr.write(
-            f"evidencelint: warning: cannot use {cache_path} as the cache folder; "
-            "running without a cache\n"
-        )
         if offline:
             return OfflineNoCache(), None
         cache_path, mode = None, CacheMode.DISABLED
@@ -51,16 +57,49 @@ def build_verifier(
             mailto=config.mailto,
             cache_path=cache_path,
             mode=mode,
+            deadline=deadline,
         )
     )
     return CrossrefVerifier(client, progress), client
 
 
+def _deadline(text: str) -> float:
+    if not text.strip():
+        return DEFAULT_DEADLINE
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ConfigError(f"{TIMEOUT_VARIABLE} must be a positive number of seconds, got {text!r}")
+    return seconds
+
+
 def _usable(folder: Path) -> bool:
-    """A cache that cannot be written (a file in the way, no permission) must not turn
-    every DOI into an internal error: the run goes on without it."""
+    """A cache that cannot be written (a file in the way, no permission) or a damaged
+    one that cannot be moved aside must not turn every DOI into an internal error: the
+    run goes on without it, with a warning. A damaged cache that can be moved aside is,
+    with a warning, and a new one is built in its place."""
+    from evidencelint.registry.cache_health import CACHE_FILE, set_aside_if_damaged
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
-        return False
-    return folder.is_dir() and os.access(folder, os.W_OK)
+        return _warn(f"cannot use {folder} as the cache folder; running without a cache")
+    if not (folder.is_dir() and os.access(folder, os.W_OK)):
+        return _warn(f"cannot use {folder} as the cache folder; running without a cache")
+    try:
+        aside = set_aside_if_damaged(folder)
+    except OSError as exc:
+        return _warn(
+            f"the cache {folder / CACHE_FILE} is damaged and cannot be moved aside "
+            f"({exc.strerror or exc}); running without a cache"
+        )
+    if aside is not None:
+        _warn(f"the cache {folder / CACHE_FILE} was damaged; moved it to {aside}, starting anew")
+    return True
+
+
+def _warn(message: str) -> bool:
+    sys.stderr.write(f"evidencelint: warning: {message}\n")
+    return False

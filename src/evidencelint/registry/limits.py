@@ -3,6 +3,7 @@ adjustable at run time from the rate-limit headers the service sends."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -46,7 +47,18 @@ bench/verify.py: at 2% one request in 200 drew a 429)."""
 
 
 class RateLimiter:
-    """Spaces request starts at least 1/rate seconds apart, across threads."""
+    """Spaces request starts at least 1/rate seconds apart, across threads.
+
+    One thread at a time waits for the next start (`_turn`), so starts are strictly
+    sequential, and the next start is counted from when this one really began: a late
+    wake-up only widens the gap, it never squeezes the next request closer. The schedule
+    itself is behind a second lock that is only ever held for a moment, so that a new
+    rate or a push-back (after a 429) applies at once, to the thread already waiting
+    too, instead of queueing behind every thread waiting for its turn.
+    """
+
+    SLICE = 0.05
+    """The waiting thread looks at the schedule again at least this often (seconds)."""
 
     def __init__(
         self,
@@ -56,7 +68,11 @@ class RateLimiter:
     ) -> None:
         self._interval = SAFETY_MARGIN / per_second
         self._next = 0.0
-        self._lock = threading.Lock()
+        self._last = -math.inf
+        self._hold = 0.0
+        self._changes = 0
+        self._turn = threading.Lock()
+        self._state = threading.Lock()
         self._clock = clock
         self._sleep = sleep
 
@@ -65,24 +81,39 @@ class RateLimiter:
         return SAFETY_MARGIN / self._interval
 
     def set_rate(self, per_second: float) -> None:
-        with self._lock:
+        with self._state:
             self._interval = SAFETY_MARGIN / per_second
+            self._next = self._last + self._interval
+            self._changes += 1
 
     def acquire(self) -> None:
-        # The lock is held while waiting, so starts are strictly sequential, and the next
-        # start is counted from when this one really began (a late wake-up only widens
-        # the gap, it never squeezes the next request closer).
-        with self._lock:
-            now = self._clock()
-            if self._next > now:
-                self._sleep(self._next - now)
+        with self._turn:
+            while not self._waited():
+                pass
+            with self._state:
                 now = self._clock()
-            self._next = now + self._interval
+                self._last = now
+                self._next = now + self._interval
+
+    def _waited(self) -> bool:
+        """Wait for the start the schedule gives; False if it changed meanwhile."""
+        with self._state:
+            wait = max(self._next, self._hold) - self._clock()
+            seen = self._changes
+        slept = 0.0
+        while slept < wait:
+            step = min(self.SLICE, wait - slept)
+            self._sleep(step)
+            slept += step
+            if self._changes != seen:
+                return False
+        return True
 
     def push_back(self, seconds: float) -> None:
         """Nobody starts a request for `seconds` (after a 429 or a Retry-After)."""
-        with self._lock:
-            self._next = max(self._next, self._clock() + seconds)
+        with self._state:
+            self._hold = max(self._hold, self._clock() + seconds)
+            self._changes += 1
 
 
 class ConcurrencyCap:

@@ -178,6 +178,13 @@ class CrossrefClient:
     # Requests ------------------------------------------------------------------------
 
     def _get(self, path: str) -> Fetched:
+        return self._answer(path, cache_only=False) or Fetched("failed", reason="no answer")
+
+    def cached_work(self, doi: str) -> Fetched | None:
+        """The answer for a DOI when the cache gives it without a request, else None."""
+        return self._answer(f"/works/{quote_doi(doi)}", cache_only=True)
+
+    def _answer(self, path: str, cache_only: bool) -> Fetched | None:
         url = self.settings.base_url.rstrip("/") + path
         params = {"mailto": self.settings.mailto} if self.settings.mailto else {}
         session = self._session()
@@ -189,6 +196,8 @@ class CrossrefClient:
             return _trusted(_interpret_cached(cached), "offline")
         if cached is not None and mode is CacheMode.NORMAL and not cached.is_expired:
             return _interpret_cached(cached)
+        if cache_only:
+            return None
         fetched = self._fetch(session, url, params)
         if fetched.status == "failed" and cached is not None and mode is not CacheMode.DISABLED:
             stale = _interpret_cached(cached)

@@ -33,24 +33,43 @@ class CrossrefVerifier:
         if not unique:
             return {}
         results: dict[str, Verification] = {}
-        workers = max(1, min(len(unique), 8))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crossref") as pool:
-            for done, (doi, verification) in enumerate(
-                zip(unique, pool.map(self.verify_one, unique), strict=True), start=1
-            ):
-                results[doi] = verification
-                if self.progress is not None:
-                    self.progress(done, len(unique))
-        return results
+        # Answers the cache holds are read here, one after another: threads only slow
+        # them down (they contend for the interpreter). The rest go out concurrently.
+        pending: list[str] = []
+        for doi in unique:
+            cached = self._cached_work(doi)
+            if cached is None:
+                pending.append(doi)
+            else:
+                results[doi] = self.verify_one(doi, cached)
+                self._report(len(results), len(unique))
+        if pending:
+            workers = max(1, min(len(pending), 8))
+            with ThreadPoolExecutor(workers, thread_name_prefix="crossref") as pool:
+                answers = pool.map(self.verify_one, pending)
+                for doi, verification in zip(pending, answers, strict=True):
+                    results[doi] = verification
+                    self._report(len(results), len(unique))
+        return {doi: results[doi] for doi in unique}
 
-    def verify_one(self, doi: str) -> Verification:
+    def _cached_work(self, doi: str) -> Fetched | None:
         try:
-            return self._verify(doi)
+            return self.client.cached_work(doi)
+        except Exception:  # an unreadable cache entry: ask the service instead
+            return None
+
+    def _report(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
+
+    def verify_one(self, doi: str, work: Fetched | None = None) -> Verification:
+        """`work`: the answer for the DOI when the cache already gave it."""
+        try:
+            return self._verify(doi, work or self.client.work(doi))
         except Exception as exc:  # a bug must not become a verdict either
             return Verification(doi, Outcome.UNVERIFIED, f"internal error ({type(exc).__name__})")
 
-    def _verify(self, doi: str) -> Verification:
-        fetched = self.client.work(doi)
+    def _verify(self, doi: str, fetched: Fetched) -> Verification:
         if fetched.status == "ok":
             record = parse_work(fetched.data, doi)
             if record is None:

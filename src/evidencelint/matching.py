@@ -7,6 +7,7 @@ abbreviated page ranges. Pure functions: no I/O.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -25,7 +26,9 @@ TITLE_THRESHOLD = 92.0
 word may differ in a title of 13 content words or more, none in a shorter one. Measured
 with `python bench/title_threshold.py` (figures in its output)."""
 
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")
+"""A tag never holds '<': with `[^>]+`, every '<' of a long run without '>' scanned to
+the end of the text (quadratic time for a garbled record)."""
 _STOPWORDS = frozenset({"the", "of", "and", "for", "in", "on", "und", "de", "la"})
 
 
@@ -63,7 +66,9 @@ _TITLE_STOPWORDS = frozenset(
 _GREEK = str.maketrans(
     {"α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta ", "κ": " kappa ", "μ": " mu "}
 )
-_SUBTITLE = re.compile(r"\s*(?::|\s[-–—]\s|[.?!]\s)\s*")
+_SUBTITLE = re.compile(r":|\s[-–—]\s|[.?!]\s")
+"""Where a subtitle starts. No optional blanks around it: words are split on blanks
+anyway, and a leading run of them was rescanned from each of its positions (quadratic)."""
 _SPELLING = (
     (re.compile(r"(?<=[a-z])(ae|oe)(?=[a-z])"), "e"),  # paediatric, oesophageal
     (re.compile(r"our$"), "or"),  # tumour, behaviour
@@ -89,6 +94,7 @@ def _title_words(title: str) -> list[str]:
     return [_american(word) for word in words if word not in _TITLE_STOPWORDS]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _american(word: str) -> str:
     for pattern, replacement in _SPELLING:
         word = pattern.sub(replacement, word)
@@ -121,6 +127,7 @@ def _typo_fixed(cited: list[str], registered: list[str]) -> list[str]:
     return fixed
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def title_similarity(cited: str, registered: str) -> float:
     """0-100: the share of content words the two titles have in common, in order.
 
@@ -193,13 +200,15 @@ def _authors(reference: Reference, record: WorkRecord) -> Mismatch | None:
     if not reference.authors or not record.authors:
         return None
     cited = [a for a in reference.authors if not is_et_al(a)]
+    if not cited:
+        return None  # 'et al.' alone names nobody to compare
     truncated = len(cited) < len(reference.authors)
     registered = list(record.authors)
     has_groups = any(a.group for a in registered)
     expected = _author_list(registered)
     persons_first = [a for a in registered if not a.group] or registered
     first = registered[0] if _looks_like_group(cited[0]) else persons_first[0]
-    if cited and not _same_person(cited[0], first):
+    if not _same_person(cited[0], first):
         first_group = _looks_like_group(cited[0]) and not has_groups
         if not first_group:
             return Mismatch(
@@ -336,7 +345,7 @@ def _issue(reference: Reference, record: WorkRecord) -> Mismatch | None:
 def page_range(pages: str) -> tuple[str, str]:
     """'519-27' -> ('519', '527'); 'e20476' -> ('e20476', ''); 'pp. 10–12' -> ('10', '12')."""
     text = re.sub(r"^\s*pp?\.?\s*", "", pages.strip(), flags=re.IGNORECASE)
-    parts = re.split(r"\s*[-–—‐]+\s*", text, maxsplit=1)
+    parts = re.split(r"[-–—‐]+", text, maxsplit=1)  # no blanks around: quadratic; stripped
     first = parts[0].strip().casefold()
     last = parts[1].strip().casefold() if len(parts) > 1 else ""
     if first.isdigit() and last.isdigit() and len(last) < len(first):

@@ -11,6 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+MAX_TEXT = 10_000
+"""Characters kept of any text field: no real title, name or journal comes near, and the
+comparisons' Unicode normalisation takes quadratic time on long runs of combining marks
+(a 100,000-character garbled title took 45 s)."""
 DATE_FIELDS = ("issued", "published-print", "published-online", "published")
 """Where a publication year is read. `created` is the deposit date, not a publication
 date (a 2003 proceedings paper deposited in 2004), so it is never used."""
@@ -62,9 +66,9 @@ class WorkRecord:
 
 def parse_work(message: Any, requested_doi: str = "") -> WorkRecord | None:
     """The `message` of a /works/{doi} answer, or None when it is not a work at all."""
-    if not isinstance(message, Mapping):
-        return None
-    doi = _text(message.get("DOI")) or requested_doi
+    if not isinstance(message, Mapping) or not _text(message.get("DOI")):
+        return None  # every work Crossref serves names its DOI; anything else is garbled
+    doi = _text(message.get("DOI"))
     return WorkRecord(
         doi=doi.lower(),
         type=_text(message.get("type")),
@@ -85,7 +89,7 @@ def parse_work(message: Any, requested_doi: str = "") -> WorkRecord | None:
 
 def _text(value: Any) -> str:
     if isinstance(value, str):
-        return value.strip()
+        return value.strip()[:MAX_TEXT].rstrip()
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return ""
@@ -161,12 +165,24 @@ def _notices(value: Any) -> tuple[Notice, ...]:
         kind = _text(entry.get("type")).lower().replace("-", "_")
         if not kind:
             continue
-        parts = date_parts(entry.get("updated"))
-        date = "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
+        date = _iso_date(date_parts(entry.get("updated")))
         notices.append(
             Notice(doi, kind, _text(entry.get("source")), date, _text(entry.get("label")))
         )
     return tuple(notices)
+
+
+_DATE_RANGES = ((1000, 9999), (1, 12), (1, 31))
+
+
+def _iso_date(parts: tuple[int, ...]) -> str:
+    """(2019, 7, 26) -> '2019-07-26', cut before the first impossible part: (99999,) -> ''."""
+    fields: list[str] = []
+    for part, (low, high) in zip(parts, _DATE_RANGES, strict=False):
+        if not low <= part <= high:
+            break
+        fields.append(f"{part:02d}")
+    return "-".join(fields)
 
 
 def _relations(value: Any) -> dict[str, tuple[str, ...]]:
@@ -177,9 +193,10 @@ def _relations(value: Any) -> dict[str, tuple[str, ...]]:
         if not isinstance(kind, str) or not isinstance(entries, Sequence):
             continue
         ids = tuple(
-            _text(e.get("id")).lower()
+            doi
             for e in entries
             if isinstance(e, Mapping) and _text(e.get("id-type")).lower() == "doi"
+            if (doi := _text(e.get("id")).lower())  # an entry without an id names nothing
         )
         if ids:
             relations[kind] = ids

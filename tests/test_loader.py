@@ -14,11 +14,21 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from evidencelint.config import Config
 from evidencelint.engine import run_check
 from evidencelint.findings import Finding, Position
-from evidencelint.loader import MAX_DEPTH, MAX_NODES, LoadedYaml, load_bytes, load_text
+from evidencelint.loader import (
+    MAX_DEPTH,
+    MAX_NODES,
+    LoadedYaml,
+    _Loader,
+    load_bytes,
+    load_text,
+)
 from evidencelint.verification import SyntaxOnly
 from tests.helpers import MINIMAL_PAGE, TODAY, Tree, names
 
@@ -484,3 +494,19 @@ def test_load_text_of_a_real_content_file_has_no_problems() -> None:
         assert loaded.usable
         assert isinstance(loaded.data, dict)
         assert loaded.source.value(("id",)).line >= 1
+
+
+@given(
+    value=st.one_of(
+        st.text(max_size=12),
+        st.sampled_from(["~", "null", "Yes", "off", "0x1F", "0o17", "1_000", "-.Inf", "<<", "="]),
+        st.dates().map(str),
+        st.floats(allow_nan=True).map(str),
+        st.integers().map(str),
+    ),
+    plain=st.booleans(),
+)
+def test_lean_tag_resolution_gives_the_stock_loaders_tags(value: str, plain: bool) -> None:
+    implicit = (plain, not plain)
+    stock = yaml.CSafeLoader("").resolve(yaml.ScalarNode, value, implicit)
+    assert _Loader("").resolve(yaml.ScalarNode, value, implicit) == stock

@@ -23,9 +23,26 @@ from evidencelint.findings import Position
 from evidencelint.sourcemap import Lines, Path, SourceMap
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - libyaml missing; slower but equivalent
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _Loader(_SafeLoader):
+    """The safe loader with a leaner tag resolution for scalars, which it does once per
+    value: the inherited method builds a new list of candidate patterns every time."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        if implicit[0]:
+            resolvers: dict[Any, list[tuple[str, Any]]] = self.yaml_implicit_resolvers
+            for first in (value[:1], None):
+                for tag, regexp in resolvers.get(first, ()):
+                    if regexp.match(value):
+                        return tag
+        return self.DEFAULT_SCALAR_TAG
+
 
 _STR_TAG = "tag:yaml.org,2002:str"
 MAX_FILE_BYTES = 1024 * 1024

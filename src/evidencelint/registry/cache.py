@@ -116,7 +116,7 @@ def _worth_keeping(response: requests.Response) -> bool:
         return False
     try:
         document = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     message = document.get("message") if isinstance(document, dict) else None
     return isinstance(message, dict) and "DOI" in message

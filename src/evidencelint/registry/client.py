@@ -394,7 +394,7 @@ def _interpret_cached(cached: Any) -> Fetched:
     try:
         document = json.loads(cached.content)
         return Fetched("ok", document["message"], stale=stale, cached_at=when)
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return Fetched("failed", reason="the cached answer is unreadable")
 
 
@@ -446,7 +446,7 @@ def _message(body: bytes) -> Any:
     """The `message` of a JSON answer, or None when the body is not one."""
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         return None
     return document.get("message") if isinstance(document, dict) else None
 

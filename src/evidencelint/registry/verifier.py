@@ -93,11 +93,17 @@ class CrossrefVerifier:
                 f"Crossref has no record and the agency lookup failed ({agency.reason})",
             )
         name, label = _agency(agency)
+        if not name:
+            return Verification(
+                doi,
+                Outcome.UNVERIFIED,
+                "Crossref has no record and the agency lookup named no agency",
+            )
         if name == "crossref":
             return Verification(
                 doi, Outcome.UNVERIFIED, "Crossref registered the DOI but returned no record"
             )
-        return Verification(doi, Outcome.OTHER_AGENCY, label or name or "another agency")
+        return Verification(doi, Outcome.OTHER_AGENCY, label or name)
 
     def _newer_versions(self, doi: str) -> tuple[str, ...]:
         """Later versions of a Cochrane review: .pub(N+1), .pub(N+2)... while they exist."""
@@ -109,8 +115,8 @@ class CrossrefVerifier:
         for version in range(number + 1, number + 1 + MAX_VERSION_PROBES):
             candidate = f"{base}.pub{version}"
             probe = self.client.work(candidate)
-            if probe.status != "ok":
-                break  # not found, or unknown: report only what was seen
+            if probe.status != "ok" or parse_work(probe.data, candidate) is None:
+                break  # not found, unknown or garbled: report only what was seen
             found.append(candidate)
         return tuple(found)
 

@@ -23,6 +23,11 @@ class Position:
     line: int = 1
     column: int = 1
 
+    def __reduce__(self) -> tuple[type[Position], tuple[int, int]]:
+        # Pages scanned in worker processes send thousands of positions back; the
+        # default pickling of a frozen slots dataclass is several times slower.
+        return (Position, (self.line, self.column))
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

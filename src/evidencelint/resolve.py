@@ -30,6 +30,11 @@ class ReferenceEntry:
     raw: Any = None
     """A set-aside reference as written, for matching author-year citations to it."""
 
+    def __reduce__(self) -> tuple[type[ReferenceEntry], tuple[Any, ...]]:
+        # Sent back from scan workers by the thousand (see scan.scan_pages).
+        fields = (self.key, self.reference, self.path, self.source, self.shared, self.raw)
+        return (ReferenceEntry, fields)
+
     @property
     def source_path(self) -> Path:
         return ("references", self.key)

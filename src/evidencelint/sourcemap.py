@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from evidencelint.findings import Position
 
@@ -29,8 +29,11 @@ class Lines:
             index = find("\n", index + 1)
 
     def position(self, index: int) -> Position:
+        return Position(*self.line_column(index))
+
+    def line_column(self, index: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._starts, index)
-        return Position(line, index - self._starts[line - 1] + 1)
+        return line, index - self._starts[line - 1] + 1
 
 
 class Span(NamedTuple):
@@ -87,7 +90,7 @@ class SourceMap:
                 if path:
                     self._children.setdefault(path[:-1], []).append(path)
         fields = {
-            path[-1]: self.lines.position(self.values[path][0])
+            path[-1]: self.lines.line_column(self.values[path][0])
             for path in self._children.get(prefix, ())
         }
         return DetachedSource(prefix, self.key(prefix), self.value(prefix), fields)
@@ -106,7 +109,14 @@ class DetachedSource:
     prefix: Path
     key_position: Position
     value_position: Position
-    fields: dict[str | int, Position]
+    fields: dict[str | int, tuple[int, int]]
+    """Line and column of each field: plain tuples pickle fast (see scan_pages)."""
+
+    def __reduce__(self) -> tuple[type[DetachedSource], tuple[Any, ...]]:
+        return (
+            DetachedSource,
+            (self.prefix, self.key_position, self.value_position, self.fields),
+        )
 
     def key(self, path: Path) -> Position:
         return self.key_position if path == self.prefix else self.value(path)
@@ -115,4 +125,5 @@ class DetachedSource:
         n = len(self.prefix)
         if path[:n] != self.prefix or len(path) == n:
             return self.value_position
-        return self.fields.get(path[n], self.value_position)
+        field = self.fields.get(path[n])
+        return Position(*field) if field is not None else self.value_position

@@ -43,8 +43,9 @@ class RunResult:
         return sum(p.references for p in self.pages)
 
 
-def collect_files(arguments: Sequence[str]) -> list[tuple[str, Path]]:
-    """(path as shown, path on disk) for each YAML file named or found below a folder."""
+def collect_files(arguments: Sequence[str]) -> list[tuple[str, Path, FileIdentity]]:
+    """(path as shown, path on disk, identity) for each YAML file named or found below a
+    folder, each file once however often it is named."""
     files: list[tuple[str, Path]] = []
     for argument in arguments:
         path = Path(argument)
@@ -55,9 +56,10 @@ def collect_files(arguments: Sequence[str]) -> list[tuple[str, Path]]:
             files.append((argument, path))
         else:
             raise UsageError(f"{argument}: no such file or folder")
-    unique: dict[FileIdentity, tuple[str, Path]] = {}
+    unique: dict[FileIdentity, tuple[str, Path, FileIdentity]] = {}
     for shown, path in files:
-        unique.setdefault(file_identity(path), (shown, path))
+        identity = file_identity(path)
+        unique.setdefault(identity, (shown, path, identity))
     return list(unique.values())
 
 
@@ -87,7 +89,7 @@ def run_check(
     the checks that need the answers and those that look across pages."""
     files = collect_files(arguments or [_shown(config.content)])
     findings: list[Finding] = []
-    selected = {file_identity(path): shown for shown, path in files}
+    selected = {identity: shown for shown, _, identity in files}
     bibliographies, selected_bibs = _load_bibliographies(config, selected, findings)
     bib_files = {file_identity(Path(b.path)) for b in bibliographies} | {
         file_identity(b) for b in config.bibliographies
@@ -99,7 +101,7 @@ def run_check(
     gates = Gates()
     cited_shared: set[tuple[str, str]] = set()
     plain_ctx = RuleContext(config.policy, today)
-    pages = [(shown, path) for shown, path in files if file_identity(path) not in bib_files]
+    pages = [(shown, path) for shown, path, identity in files if identity not in bib_files]
     for scan in scan_pages(pages, config, shared, plain_ctx):
         findings += scan.findings
         if scan.summary is not None:

@@ -553,5 +553,5 @@ def test_the_timeout_setting_is_the_deadline_of_a_lookup(
         monkeypatch.setenv("EVIDENCELINT_TIMEOUT", value)
         _, client = build_verifier(config)
         assert client is not None
-        assert client.settings.deadline == deadline
+        assert client.client.settings.deadline == deadline  # the HTTP client, on demand
         client.close()

@@ -25,7 +25,7 @@ from requests_cache.backends.sqlite import SQLiteCache
 from evidencelint.cli import main
 from evidencelint.config import Config
 from evidencelint.findings import Finding, Severity
-from evidencelint.registry import factory
+from evidencelint.registry import client as client_module
 from evidencelint.registry.cache import CACHE_FILE
 from evidencelint.registry.client import CacheMode, ClientSettings, CrossrefClient
 from evidencelint.registry.factory import build_verifier
@@ -148,7 +148,7 @@ def make_verifier(crossref: CrossrefServer, tmp_path: Path) -> Iterator[MakeVeri
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """`evidencelint check` keeps its 5 attempts but backs off for milliseconds."""
     monkeypatch.setattr(
-        factory,
+        client_module,  # the factory imports it when it first needs the HTTP client
         "ClientSettings",
         functools.partial(ClientSettings, backoff_base=0.01, backoff_cap=0.05),
     )
@@ -892,8 +892,8 @@ def test_build_verifier_follows_the_flags(crossref: CrossrefServer, tmp_path: Pa
     ]:
         _, client = build_verifier(config, **flags)
         assert client is not None
-        assert client.settings.mode is mode
-        assert client.settings.base_url == crossref.url
+        assert client.client.settings.mode is mode  # the HTTP client, built on demand
+        assert client.client.settings.base_url == crossref.url
         client.close()
     verifier, client = build_verifier(config, offline=True, no_cache=True)
     assert client is None

@@ -16,13 +16,12 @@ import sqlite3
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 import requests_cache
 from requests_cache.backends.sqlite import SQLiteCache
-from requests_cache.cache_keys import create_key
 
+from evidencelint.registry.answers import answer_key
 from evidencelint.registry.cache_health import BUSY_TIMEOUT_MS, is_damage, mark_suspect
 from evidencelint.registry.cache_health import CACHE_FILE as CACHE_FILE  # known from here
 
@@ -126,14 +125,10 @@ def _worth_keeping(response: requests.Response) -> bool:
 
 
 def _key_without_mailto(request: Any, **kwargs: Any) -> str:
-    """The contact address is not part of the question: a run with a mailto and one
-    without share their answers."""
-    url = request.url or ""
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "mailto"]
-    stripped = request.copy()
-    stripped.url = urlunsplit(parts._replace(query=urlencode(query)))
-    return create_key(stripped, **kwargs)
+    """Our own key, not requests-cache's: the contact address is not part of the question
+    (a run with a mailto and one without share their answers), and the standard-library
+    reader of warm runs computes the same key (registry/answers.py)."""
+    return answer_key(request.url or "")
 
 
 def is_cached_session(session: requests.Session) -> bool:

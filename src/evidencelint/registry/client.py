@@ -22,15 +22,17 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import quote
+from typing import Any
 
 import requests
 import urllib3
 
 from evidencelint import __version__
+from evidencelint.registry.answers import DEFAULT_DEADLINE as DEFAULT_DEADLINE  # re-exported
+from evidencelint.registry.answers import CacheMode as CacheMode  # re-exported
+from evidencelint.registry.answers import Fetched as Fetched  # re-exported
+from evidencelint.registry.answers import cached_answer, from_cache, quote_doi, trusted
 from evidencelint.registry.limits import (
     POLITE,
     PUBLIC,
@@ -47,31 +49,8 @@ MAX_RETRY_AFTER = 60.0
 """A Retry-After longer than this is not waited for: the run asks no more."""
 MAX_REDIRECTS = 5
 """Crossref redirects an alias DOI once; a longer chain is a loop, and is not retried."""
-DEFAULT_DEADLINE = 60.0
-"""Seconds one lookup may take by default, retries included; a hung service costs no
-more than this per DOI (and, as it keeps timing out, stops being asked at all)."""
 MIN_ATTEMPT = 0.1
 """No request is begun with less than this left of its lookup's deadline."""
-
-
-class CacheMode(StrEnum):
-    NORMAL = "normal"
-    OFFLINE = "offline"
-    """Answer from the cache only, expired answers included; never touch the network."""
-    REFRESH = "refresh"
-    """Fetch everything again and store the new answers."""
-    DISABLED = "disabled"
-
-
-@dataclass(frozen=True, slots=True)
-class Fetched:
-    status: Literal["ok", "not-found", "failed"]
-    data: Any = None
-    """The `message` of a JSON answer."""
-    reason: str = ""
-    stale: bool = False
-    """Answered from an expired cache entry because the service could not be reached."""
-    cached_at: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,19 +169,14 @@ class CrossrefClient:
         session = self._session()
         cached = _cached(session, url, params)
         mode = self.settings.mode
-        if mode is CacheMode.OFFLINE:
-            if cached is None:
-                return Fetched("failed", reason="offline, and no cached answer")
-            return _trusted(_interpret_cached(cached), "offline")
-        if cached is not None and mode is CacheMode.NORMAL and not cached.is_expired:
-            return _interpret_cached(cached)
-        if cache_only:
-            return None
+        answer = cached_answer(cached, mode)
+        if answer is not None or cache_only:
+            return answer
         fetched = self._fetch(session, url, params)
         if fetched.status == "failed" and cached is not None and mode is not CacheMode.DISABLED:
-            stale = _interpret_cached(cached)
+            stale = from_cache(cached)
             why = f"the service failed ({fetched.reason})"
-            return _trusted(
+            return trusted(
                 Fetched(
                     stale.status,
                     stale.data,
@@ -369,11 +343,6 @@ class CrossrefClient:
             self.cap.resize(limits.concurrency)
 
 
-def quote_doi(doi: str) -> str:
-    """Percent-encode a DOI for a URL path: SICI DOIs carry < > ; : # ? [ ]."""
-    return quote(doi, safe="/()")
-
-
 def _refresh_kwargs(session: requests.Session) -> dict[str, Any]:
     from evidencelint.registry.cache import is_cached_session
 
@@ -384,28 +353,6 @@ def _cached(session: requests.Session, url: str, params: dict[str, str]) -> Any:
     from evidencelint.registry.cache import cached_response
 
     return cached_response(session, url, params)
-
-
-def _interpret_cached(cached: Any) -> Fetched:
-    when = cached.created_at.date().isoformat() if getattr(cached, "created_at", None) else ""
-    stale = bool(getattr(cached, "is_expired", False))
-    if cached.status_code == 404:
-        return Fetched("not-found", stale=stale, cached_at=when)
-    try:
-        document = json.loads(cached.content)
-        return Fetched("ok", document["message"], stale=stale, cached_at=when)
-    except (ValueError, KeyError, TypeError, RecursionError):
-        return Fetched("failed", reason="the cached answer is unreadable")
-
-
-def _trusted(fetched: Fetched, why: str) -> Fetched:
-    """An expired 'not found' is no verdict: DOIs get registered every day."""
-    if fetched.status == "not-found" and fetched.stale:
-        return Fetched(
-            "failed",
-            reason=f"{why}, and the cached 'not found' of {fetched.cached_at} has expired",
-        )
-    return fetched
 
 
 def _remember_not_found(session: requests.Session, response: requests.Response) -> None:

@@ -6,18 +6,18 @@ import math
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from evidencelint.config import Config, ConfigError
-from evidencelint.registry.client import (
-    DEFAULT_DEADLINE,
-    CacheMode,
-    ClientSettings,
-    CrossrefClient,
-)
+from evidencelint.registry.answers import DEFAULT_DEADLINE, CacheMode
+from evidencelint.registry.cache_first import CacheFirst
 from evidencelint.registry.verifier import CrossrefVerifier, Progress
 from evidencelint.verification import OfflineNoCache, Verifier
+
+if TYPE_CHECKING:
+    from evidencelint.registry.client import CrossrefClient
 
 TIMEOUT_VARIABLE = "EVIDENCELINT_TIMEOUT"
 """Seconds one Crossref lookup may take, retries included (ClientSettings.deadline)."""
@@ -34,7 +34,7 @@ def build_verifier(
     no_cache: bool = False,
     refresh: bool = False,
     progress: Progress | None = None,
-) -> tuple[Verifier, CrossrefClient | None]:
+) -> tuple[Verifier, CacheFirst | None]:
     if offline and no_cache:
         return OfflineNoCache(), None
     if offline:
@@ -51,16 +51,21 @@ def build_verifier(
         if offline:
             return OfflineNoCache(), None
         cache_path, mode = None, CacheMode.DISABLED
-    client = CrossrefClient(
-        ClientSettings(
+
+    def make_client() -> CrossrefClient:
+        from evidencelint.registry.client import ClientSettings, CrossrefClient
+
+        settings = ClientSettings(
             base_url=config.crossref_url,
             mailto=config.mailto,
             cache_path=cache_path,
             mode=mode,
             deadline=deadline,
         )
-    )
-    return CrossrefVerifier(client, progress), client
+        return CrossrefClient(settings)
+
+    registry = CacheFirst(config.crossref_url, cache_path, mode, make_client)
+    return CrossrefVerifier(registry, progress), registry
 
 
 def _deadline(text: str) -> float:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Protocol
 
-from evidencelint.registry.client import CrossrefClient, Fetched
+from evidencelint.registry.answers import Fetched
 from evidencelint.registry.record import parse_work
 from evidencelint.verification import Outcome, Verification
 
@@ -23,8 +23,18 @@ Progress = Callable[[int, int], None]
 """Called with (verified so far, total) after each DOI."""
 
 
+class Registry(Protocol):
+    """What the verifier asks: a CrossrefClient, or the cache in front of one."""
+
+    def work(self, doi: str) -> Fetched: ...
+
+    def agency(self, doi: str) -> Fetched: ...
+
+    def cached_work(self, doi: str) -> Fetched | None: ...
+
+
 class CrossrefVerifier:
-    def __init__(self, client: CrossrefClient, progress: Progress | None = None) -> None:
+    def __init__(self, client: Registry, progress: Progress | None = None) -> None:
         self.client = client
         self.progress = progress
 

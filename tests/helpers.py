@@ -36,6 +36,22 @@ references:
 """
 
 
+def page_citing(keys: Sequence[str], references: str, page_id: str = "page") -> str:
+    """A published page whose one claim cites `keys` by key; `references` are the YAML
+    lines under `references:` (none: an empty mapping)."""
+    cited = "; ".join(f"@{k}" for k in keys)
+    return f"""\
+id: {page_id}
+title: Acupuncture
+status: published
+last_reviewed: 2026-01-10
+claims:
+  - id: c1
+    text: Acupuncture reduced chronic pain [{cited}].
+references:
+{references or "  {}" + chr(10)}"""
+
+
 class Tree:
     """A content tree under a temporary folder."""
 

@@ -45,7 +45,7 @@ from tests.crossref_server import (
     status,
     truncate,
 )
-from tests.helpers import Tree
+from tests.helpers import Tree, page_citing
 
 TODAY = "2026-11-21"
 SETTINGS = ClientSettings()
@@ -116,18 +116,8 @@ def reference(key: str, doi: str) -> str:
 
 def page(page_id: str, dois: Sequence[str]) -> str:
     keys = [f"ref{n}" for n in range(len(dois))]
-    cited = "; ".join(f"@{k}" for k in keys)
     references = "".join(reference(k, d) for k, d in zip(keys, dois, strict=True))
-    return f"""\
-id: {page_id}
-title: Acupuncture
-status: published
-last_reviewed: 2026-01-10
-claims:
-  - id: c1
-    text: Acupuncture reduced chronic pain [{cited}].
-references:
-{references}"""
+    return page_citing(keys, references, page_id)
 
 
 def write_content(tree: Tree, server: CrossrefServer) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from evidencelint.findings import Finding, Severity
 from evidencelint.verification import OfflineNoCache, Outcome, SyntaxOnly, Verification
-from tests.helpers import Tree, only
+from tests.helpers import Tree, only, page_citing
 
 REGISTRY_RULES = ("doi-not-found", "doi-not-crossref", "doi-unverified")
 
@@ -61,17 +61,7 @@ def article(key: str, doi: str, author: str = "Vickers AJ") -> str:
 
 
 def page(*keys: str, references: str, page_id: str = "page") -> str:
-    cited = "; ".join(f"@{k}" for k in keys)
-    return f"""\
-id: {page_id}
-title: Acupuncture
-status: published
-last_reviewed: 2026-01-10
-claims:
-  - id: c1
-    text: Acupuncture reduced chronic pain [{cited}].
-references:
-{references if references else "  {}" + chr(10)}"""
+    return page_citing(keys, references, page_id)
 
 
 def registry_findings(findings: list[Finding]) -> list[Finding]:

@@ -55,13 +55,19 @@ def _key(findings: Sequence[Finding]) -> list[tuple[object, ...]]:
     return [(f.path, f.line, f.column, f.name, f.severity, f.message) for f in findings]
 
 
+def _serially_then_in_workers(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> RunResult:
+    """Check the tree in this process; then make the next check use two workers."""
+    monkeypatch.setattr(scan, "PARALLEL_FROM", 10**9)
+    serial = _check(tree)
+    monkeypatch.setattr(scan, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(scan, "_workers", lambda pages: 2)
+    return serial
+
+
 def test_workers_find_exactly_what_one_process_finds(
     big_tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(scan, "PARALLEL_FROM", 10**9)
-    serial = _check(big_tree)
-    monkeypatch.setattr(scan, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(scan, "_workers", lambda pages: 2)
+    serial = _serially_then_in_workers(big_tree, monkeypatch)
     parallel = _check(big_tree)
 
     assert _key(parallel.findings) == _key(serial.findings)
@@ -81,10 +87,7 @@ def _die_in_worker(files: Sequence[tuple[str, Path]]) -> list[scan.PageScan]:
 def test_a_worker_dying_falls_back_to_this_process(
     big_tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(scan, "PARALLEL_FROM", 10**9)
-    serial = _check(big_tree)
-    monkeypatch.setattr(scan, "PARALLEL_FROM", 2)
-    monkeypatch.setattr(scan, "_workers", lambda pages: 2)
+    serial = _serially_then_in_workers(big_tree, monkeypatch)
     monkeypatch.setattr(scan, "_scan_chunk", _die_in_worker)
     fallback = _check(big_tree)
     assert _key(fallback.findings) == _key(serial.findings)

@@ -32,7 +32,7 @@ from evidencelint.registry.factory import build_verifier
 from evidencelint.registry.verifier import CrossrefVerifier
 from evidencelint.verification import Outcome
 from tests.crossref_server import Action, CrossrefServer, delay, drop, malformed, status
-from tests.helpers import MINIMAL_PAGE, TODAY, Tree, only
+from tests.helpers import MINIMAL_PAGE, TODAY, Tree, only, page_citing
 
 TITLE = "Acupuncture for chronic pain: an individual patient data meta-analysis"
 FOUND = "10.1000/el.found"
@@ -82,21 +82,11 @@ def reference(key: str, doi: str, title: str | None = None) -> str:
 
 def page(dois: Sequence[str], page_id: str = "page", titles: Sequence[str] = ()) -> str:
     keys = [f"ref{i}" for i in range(len(dois))]
-    cited = "; ".join(f"@{k}" for k in keys)
     refs = "".join(
         reference(k, d, titles[i] if i < len(titles) else None)
         for i, (k, d) in enumerate(zip(keys, dois, strict=True))
     )
-    return f"""\
-id: {page_id}
-title: Acupuncture
-status: published
-last_reviewed: 2026-01-10
-claims:
-  - id: c1
-    text: Acupuncture reduced chronic pain [{cited}].
-references:
-{refs}"""
+    return page_citing(keys, refs, page_id)
 
 
 def failing(times: int = 5, code: int = 503) -> list[Action]:

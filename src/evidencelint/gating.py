@@ -38,6 +38,14 @@ class Gates:
         for where, ignored in other.reference_ignores.items():
             self._cited(where, ignored)
 
+    def suppresses(self, finding: Finding) -> bool:
+        if finding.claim is not None:
+            where = (finding.path, finding.page, finding.claim)
+            return finding.name in self.claim_ignores.get(where, ())
+        if finding.reference is not None:
+            return finding.name in self.reference_ignores.get((finding.path, finding.reference), ())
+        return False
+
     def _cited(self, where: tuple[str, str], ignored: frozenset[str]) -> None:
         self.reference_ignores[where] = self.reference_ignores.get(where, ignored) & ignored
 
@@ -51,26 +59,16 @@ def apply_policy(
         gates = Gates()
         for page in pages:
             gates.add_page(page)
-    status, claim_ignores, reference_ignores = (
-        gates.status,
-        gates.claim_ignores,
-        gates.reference_ignores,
-    )
     kept: list[Finding] = []
     for finding in findings:
-        if finding.claim is not None:
-            if finding.name in claim_ignores.get((finding.path, finding.page, finding.claim), ()):
-                continue
-        elif finding.reference is not None and finding.name in reference_ignores.get(
-            (finding.path, finding.reference), ()
-        ):
+        if gates.suppresses(finding):
             continue
         severity: Severity | None = finding.severity
         if finding.name in policy.severity:
             severity = policy.severity[finding.name]
         if severity is None:
             continue
-        page_status = status.get((finding.path, finding.page))
+        page_status = gates.status.get((finding.path, finding.page))
         if (
             severity is Severity.ERROR
             and page_status is not None

@@ -159,6 +159,8 @@ class SharedReferences:
 
     def __init__(self, entries: Iterable[ReferenceEntry] = ()) -> None:
         self.entries = tuple(entries)
+        self.order = {id(e): i for i, e in enumerate(self.entries)}
+        """Each entry's place in the bibliographies, for listing entries in that order."""
         self.by_key: dict[str, ReferenceEntry] = {}
         self.all_by_key: defaultdict[str, list[ReferenceEntry]] = defaultdict(list)
         self.by_doi: defaultdict[str, list[ReferenceEntry]] = defaultdict(list)
@@ -205,7 +207,7 @@ class ResolvedPage:
         """The shared references this page can cite that carry one of these DOIs, in
         bibliography order."""
         found = {id(e): e for doi in dois for e in self.shared.by_doi.get(doi, ())}
-        order = {id(e): i for i, e in enumerate(self.shared.entries)} if found else {}
+        order = self.shared.order
         return sorted((e for e in found.values() if self.can_cite(e)), key=lambda e: order[id(e)])
 
 

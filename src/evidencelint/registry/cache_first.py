@@ -35,7 +35,9 @@ class CacheFirst:
     ) -> None:
         self._base_url = base_url
         self._mode = mode
-        self._reader = CacheReader(cache_path) if cache_path is not None else None
+        # Only these modes answer from the cache; the others always ask the service.
+        reads = mode in (CacheMode.NORMAL, CacheMode.OFFLINE)
+        self._reader = CacheReader(cache_path) if cache_path is not None and reads else None
         self._make_client = make_client
         self._client: CrossrefClient | None = None
         self._client_lock = threading.Lock()
@@ -63,7 +65,7 @@ class CacheFirst:
             self._client.close()
 
     def _cached(self, url: str) -> Fetched | None:
-        if self._reader is None or self._mode not in (CacheMode.NORMAL, CacheMode.OFFLINE):
+        if self._reader is None:
             return None
         stored = self._reader.lookup(url)
         if stored is None:

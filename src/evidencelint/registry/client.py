@@ -32,7 +32,13 @@ from evidencelint import __version__
 from evidencelint.registry.answers import DEFAULT_DEADLINE as DEFAULT_DEADLINE  # re-exported
 from evidencelint.registry.answers import CacheMode as CacheMode  # re-exported
 from evidencelint.registry.answers import Fetched as Fetched  # re-exported
-from evidencelint.registry.answers import cached_answer, from_cache, quote_doi, trusted
+from evidencelint.registry.answers import (
+    agency_url,
+    cached_answer,
+    from_cache,
+    trusted,
+    work_url,
+)
 from evidencelint.registry.limits import (
     POLITE,
     PUBLIC,
@@ -101,10 +107,10 @@ class CrossrefClient:
     # Public --------------------------------------------------------------------------
 
     def work(self, doi: str) -> Fetched:
-        return self._get(f"/works/{quote_doi(doi)}")
+        return self._get(work_url(self.settings.base_url, doi))
 
     def agency(self, doi: str) -> Fetched:
-        return self._get(f"/works/{quote_doi(doi)}/agency")
+        return self._get(agency_url(self.settings.base_url, doi))
 
     def close(self) -> None:
         with self._sessions_lock:
@@ -156,15 +162,14 @@ class CrossrefClient:
 
     # Requests ------------------------------------------------------------------------
 
-    def _get(self, path: str) -> Fetched:
-        return self._answer(path, cache_only=False) or Fetched("failed", reason="no answer")
+    def _get(self, url: str) -> Fetched:
+        return self._answer(url, cache_only=False) or Fetched("failed", reason="no answer")
 
     def cached_work(self, doi: str) -> Fetched | None:
         """The answer for a DOI when the cache gives it without a request, else None."""
-        return self._answer(f"/works/{quote_doi(doi)}", cache_only=True)
+        return self._answer(work_url(self.settings.base_url, doi), cache_only=True)
 
-    def _answer(self, path: str, cache_only: bool) -> Fetched | None:
-        url = self.settings.base_url.rstrip("/") + path
+    def _answer(self, url: str, cache_only: bool) -> Fetched | None:
         params = {"mailto": self.settings.mailto} if self.settings.mailto else {}
         session = self._session()
         cached = _cached(session, url, params)

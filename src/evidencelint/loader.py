@@ -215,7 +215,6 @@ class _Builder:
     def __init__(self, lines: Lines) -> None:
         self.source = SourceMap(lines)
         self.problems: list[LoadProblem] = []
-        self._lines = lines
         self._constructor = SafeConstructor()
         self._count = 0
 
@@ -244,18 +243,18 @@ class _Builder:
                 self.problems.append(
                     LoadProblem(
                         "schema",
-                        self._lines.position(key_node.start_mark.index),
+                        self.source.lines.position(key_node.start_mark.index),
                         "a key must be plain text, not a list or mapping",
                     )
                 )
                 continue
             key = str(key_node.value)
             if key in first_seen:
-                earlier = self._lines.position(first_seen[key].start_mark.index)
+                earlier = self.source.lines.position(first_seen[key].start_mark.index)
                 self.problems.append(
                     LoadProblem(
                         "duplicate-key",
-                        self._lines.position(key_node.start_mark.index),
+                        self.source.lines.position(key_node.start_mark.index),
                         f"key '{key}' appears twice in this mapping (first at line "
                         f"{earlier.line}); YAML would silently keep only this one: "
                         "remove or rename one of them",

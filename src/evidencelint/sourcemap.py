@@ -37,9 +37,8 @@ class Lines:
 
 
 class Span(NamedTuple):
-    """A node's character offsets in the text; its line and column are worked out only
-    when asked for (most values never appear in a finding). A tuple: a file has
-    thousands, and a frozen dataclass costs three times as much to make."""
+    """A node's character offsets in the text, made on request from the stored offsets;
+    its line and column are worked out only when asked for."""
 
     start: int
     end: int

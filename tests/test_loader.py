@@ -294,10 +294,27 @@ def test_deep_nesting_is_a_finding_not_an_exception(tree: Tree) -> None:
     _single(_check_bad_file(tree, text), "schema", 2, 8 + MAX_DEPTH + 1)
 
 
-def test_deep_unclosed_nesting_is_yaml_syntax() -> None:
+def test_deep_unclosed_nesting_is_refused_at_the_first_level_too_deep() -> None:
+    # Unclosed *and* too deep: libyaml 0.2.5 stops at the end of the text, 0.2.6 at its
+    # own limit of 1,000 levels. Either way the finding is ours, at the first value too
+    # deep: the top-level list is level 0, so the 66th '['.
     loaded = load_text("[" * 1000)
-    # The parser stops at the end of the text: line 1, just after the last character.
-    assert _problems(loaded) == [("yaml-syntax", 1, 1001)]
+    assert _problems(loaded) == [("schema", 1, MAX_DEPTH + 2)]
+    assert f"{MAX_DEPTH} levels" in loaded.problems[0].message
+
+
+@pytest.mark.parametrize("levels", [999, 1000, 1001, 5000])
+def test_nesting_past_any_parser_limit_gives_the_same_finding(levels: int) -> None:
+    # libyaml 0.2.6 refuses from 1,000 levels on with a message of its own; below its
+    # limit our builder refuses; past 2,000 brackets the event pre-scan does. The finding
+    # must not depend on which stops first: the 65th '[' under the top-level mapping.
+    loaded = load_text("a: " + "[" * levels + "]" * levels + "\n")
+    assert _problems(loaded) == [("schema", 1, 3 + MAX_DEPTH + 1)]
+
+
+def test_an_ordinary_syntax_error_stays_yaml_syntax() -> None:
+    loaded = load_text("a: [1, 2\nb: 3\n")
+    assert [p.name for p in loaded.problems] == ["yaml-syntax"]
 
 
 def test_nesting_at_the_limit_is_accepted() -> None:

@@ -146,10 +146,14 @@ def load_text(text: str) -> LoadedYaml:
     except _Refused as exc:
         return _failed(text, "schema", lines.position(exc.index), str(exc))
     except yaml.MarkedYAMLError as exc:
+        if (too_deep := _depth_refusal(text)) is not None:
+            return _failed(text, "schema", lines.position(too_deep.index), str(too_deep))
         mark = exc.problem_mark or exc.context_mark
         position = lines.position(mark.index) if mark is not None else Position()
         return _failed(text, "yaml-syntax", position, _describe_yaml_error(exc, text))
     except (yaml.YAMLError, RecursionError, MemoryError, ValueError) as exc:
+        if (too_deep := _depth_refusal(text)) is not None:
+            return _failed(text, "schema", lines.position(too_deep.index), str(too_deep))
         return _failed(text, "yaml-syntax", Position(), f"the file cannot be parsed as YAML: {exc}")
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
         return _failed(
@@ -168,9 +172,9 @@ def load_text(text: str) -> LoadedYaml:
     return loaded
 
 
-def _check_depth(text: str) -> None:
-    depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+def _check_depth(text: str, loader: Any = _Loader) -> None:
+    depth = -1  # the top-level collection is level 0, as in _Builder.build
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -178,6 +182,24 @@ def _check_depth(text: str) -> None:
                 raise _Refused(_too_deep(), mark.index if mark is not None else 0)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+
+
+def _depth_refusal(text: str) -> _Refused | None:
+    """Our depth limit, measured after the parser gave up.
+
+    Parsers have limits of their own (libyaml 0.2.6, bundled from PyYAML 6.0.4 on, stops
+    at 1,000 levels with "exceeded maximum nesting depth"; the pure-Python parser runs
+    out of recursion): whichever stops first, a document nested past MAX_DEPTH gets the
+    same finding at the same place, the first value too deep. libyaml's scanner reads a
+    flow collection to its end before it yields the first event, so the depth is measured
+    with the pure-Python parser, which yields events as it goes."""
+    try:
+        _check_depth(text, yaml.SafeLoader)
+    except _Refused as exc:
+        return exc
+    except (yaml.YAMLError, RecursionError, MemoryError, ValueError):
+        return None
+    return None
 
 
 def _too_deep() -> str:

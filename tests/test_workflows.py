@@ -24,6 +24,8 @@ REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO / ".github" / "workflows"
 LINT = WORKFLOWS / "lint.yml"
 AUDIT = WORKFLOWS / "audit.yml"
+TESTS = WORKFLOWS / "tests.yml"
+UPSTREAM = WORKFLOWS / "upstream.yml"
 
 
 def _actionlint() -> str | None:
@@ -45,8 +47,7 @@ def test_workflows_fit_the_github_workflow_schema() -> None:
             "check_jsonschema",
             "--builtin-schema",
             "vendor.github-workflows",
-            str(LINT),
-            str(AUDIT),
+            *(str(path) for path in sorted(WORKFLOWS.glob("*.yml"))),
         ],
         capture_output=True,
         text=True,
@@ -97,7 +98,7 @@ def test_actionlint_finds_nothing() -> None:
             "GitHub at build time"
         )
     result = subprocess.run(
-        [binary, "-no-color", str(LINT), str(AUDIT)],
+        [binary, "-no-color", *(str(path) for path in sorted(WORKFLOWS.glob("*.yml")))],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -195,3 +196,56 @@ def test_the_schema_check_rejects_a_broken_workflow(tmp_path: Path) -> None:
         text=True,
     )
     assert result.returncode == 1, result.stdout + result.stderr
+
+
+def _python_versions(workflow: dict[Any, Any]) -> list[str]:
+    job = next(iter(workflow["jobs"].values()))
+    return [str(v) for v in job["strategy"]["matrix"]["python"]]
+
+
+def test_tests_workflow_runs_the_pinned_suite_on_pull_requests() -> None:
+    workflow = _load(TESTS)
+    assert "pull_request" in _triggers(workflow)
+    assert "3.11" in _python_versions(workflow)
+    scripts = _scripts(workflow)
+    assert "pip install -c constraints.txt -e '.[test]'" in scripts
+    assert any(line.strip() == "pytest" for line in scripts.splitlines())
+
+
+def test_upstream_workflow_runs_the_newest_versions_on_every_supported_python() -> None:
+    workflow = _load(UPSTREAM)
+    triggers = _triggers(workflow)
+    assert "workflow_dispatch" in triggers
+    assert [len(entry["cron"].split()) for entry in triggers["schedule"]] == [5]
+    assert _python_versions(workflow) == ["3.11", "3.12", "3.13"]
+    scripts = _scripts(workflow)
+    assert "constraints.txt" not in scripts, "the point is to run without the pins"
+    assert "--upgrade" in scripts and "-e '.[test]'" in scripts
+    assert any(line.strip() == "pytest" for line in scripts.splitlines())
+
+
+def _requirement_name(requirement: str) -> str:
+    name = requirement.split(";")[0]
+    for stop in "<>=!~[ ":
+        name = name.split(stop)[0]
+    return name.strip().lower().replace("_", "-").replace(".", "-")
+
+
+def test_constraints_pin_every_dependency_and_ci_installs_with_them() -> None:
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {
+        _requirement_name(r)
+        for r in [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    }
+    pinned: dict[str, str] = {}
+    for line in (REPO / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"constraints.txt pins exact versions only: {line!r}"
+            pinned[_requirement_name(name)] = version
+    assert wanted <= pinned.keys(), f"not pinned: {sorted(wanted - pinned.keys())}"
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "-m venv" in ci, ".ci/run builds its own environment"
+    assert "-c constraints.txt -e '.[test]'" in ci

@@ -222,6 +222,24 @@ def test_upstream_workflow_runs_the_newest_versions_on_every_supported_python() 
     assert "constraints.txt" not in scripts, "the point is to run without the pins"
     assert "--upgrade" in scripts and "-e '.[test]'" in scripts
     assert any(line.strip() == "pytest" for line in scripts.splitlines())
+    lowest = workflow["jobs"]["lowest"]
+    assert "scripts/lowest-constraints.py" in "\n".join(s.get("run", "") for s in lowest["steps"])
+
+
+def test_lowest_constraints_name_the_lower_bound_of_every_dependency() -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "lowest-constraints.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    pins = dict(line.split("==") for line in result.stdout.splitlines())
+    assert pins["pydantic"] == "2.9"
+    assert pins["PyYAML"] == "6.0.1"
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert len(pins) == len(project["dependencies"])
 
 
 def _requirement_name(requirement: str) -> str:

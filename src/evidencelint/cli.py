@@ -169,6 +169,9 @@ def _audit(args: argparse.Namespace) -> int:
     write_text_atomic(out / "report.html", render_html(document))
     s = document["summary"]
     new = f", {len(document['since']['new'])} new since {args.since}" if previous else ""
+    notice = document["verification"]["notice"]
+    if notice:
+        print(f"evidencelint audit: verification incomplete: {notice}", file=sys.stderr)
     print(
         f"evidencelint audit: {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos "
         f"in {s['pages']} pages{new}; reports in {out}/",

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from evidencelint import __version__
 from evidencelint.catalogue import RULES, find_rule
-from evidencelint.engine import RunResult
+from evidencelint.engine import Coverage, RunResult
 from evidencelint.findings import Finding, Severity
 
 FORMATS = ("text", "json", "github", "sarif", "markdown")
@@ -41,6 +41,37 @@ def summary(result: RunResult) -> dict[str, int]:
         "warnings": counts[Severity.WARNING],
         "infos": counts[Severity.INFO],
     }
+
+
+def coverage_json(coverage: Coverage) -> dict[str, Any]:
+    """How much of the run was verified, for reports to open with when not all of it."""
+    reasons = Counter(coverage.unchecked.values())
+    return {
+        "dois": coverage.dois,
+        "checked": coverage.dois - len(coverage.unchecked),
+        "unchecked": len(coverage.unchecked),
+        "complete": coverage.complete,
+        "reasons": dict(reasons.most_common()),
+        "notice": coverage_notice(coverage.dois, reasons),
+    }
+
+
+def coverage_notice(dois: int, reasons: Counter[str] | dict[str, int]) -> str | None:
+    """'17 of 17 DOIs could not be checked: <why>; ...', or None when all were checked."""
+    reasons = Counter(reasons)
+    unchecked = sum(reasons.values())
+    if not unchecked:
+        return None
+    if len(reasons) == 1:
+        why = next(iter(reasons))
+    else:
+        why = "; ".join(f"{reason} ({n})" for reason, n in reasons.most_common())
+    why = " ".join(why.split())  # one line, whatever the registry said
+    return (
+        f"{unchecked} of {_plural(dois, 'DOI')} could not be checked: {why}; what follows "
+        "says nothing about whether those works were retracted, withdrawn, corrected or "
+        "superseded"
+    )
 
 
 def render_text(result: RunResult, today: dt.date) -> str:
@@ -91,6 +122,7 @@ def check_document(result: RunResult, today: dt.date) -> dict[str, Any]:
         "tool": "evidencelint",
         "version": __version__,
         "today": today.isoformat(),
+        "verification": coverage_json(result.coverage),
         "findings": [finding_json(f) for f in result.findings],
         "summary": summary(result),
     }

@@ -119,7 +119,7 @@ def test_exit_1_and_text_lines(in_tree: Tree, capsys: pytest.CaptureFixture[str]
     assert code == 1
     first = out.splitlines()[0]
     assert re.fullmatch(
-        r"content/page\.yaml:7:\d+: EL202 citation-unresolved \[Hee 2022\] .+", first
+        r"content/page\.yaml:7:\d+: error: EL202 citation-unresolved \[Hee 2022\] .+", first
     )
 
 
@@ -328,3 +328,100 @@ def test_console_script_runs() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("evidencelint ")
+
+
+DRAFT_PAGE = BROKEN_PAGE.replace("status: published", "status: draft")
+
+
+def test_text_lines_name_the_effective_severity_and_what_blocks(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_tree.write("content/page.yaml", BROKEN_PAGE)
+    in_tree.write("content/draft.yaml", DRAFT_PAGE.replace("minimal-page", "draft-page"))
+    code, out, _ = run(capsys, "check", "content", "--today", "2026-11-21")
+    assert code == 1
+    lines = out.splitlines()
+    assert re.fullmatch(r"content/page\.yaml:7:\d+: error: EL202 citation-unresolved .+", lines[2])
+    # A draft's error is a warning: the line says so, and it does not block.
+    assert re.fullmatch(
+        r"content/draft\.yaml:7:\d+: warning: EL202 citation-unresolved .+", lines[0]
+    )
+    assert lines[1].startswith("content/draft.yaml:") and ": warning: EL301 " in lines[1]
+    assert lines[-1].endswith(
+        " references); 1 error blocks the commit: EL202 citation-unresolved (1)"
+    )
+
+
+def test_configured_severity_is_the_one_printed(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_tree.write("content/page.yaml", BROKEN_PAGE)
+    in_tree.write(
+        "evidencelint.toml",
+        '[severity]\n"citation-unresolved" = "info"\n"reference-unused" = "error"\n',
+    )
+    code, out, _ = run(capsys, "check", "--today", "2026-11-21")
+    assert code == 1
+    assert ": info: EL202 citation-unresolved " in out
+    assert ": error: EL301 reference-unused " in out
+    assert out.splitlines()[-1].endswith("; 1 error blocks the commit: EL301 reference-unused (1)")
+
+
+def test_nothing_blocks_when_only_warnings(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_tree.write("content/page.yaml", WARNING_ONLY_PAGE)
+    code, out, _ = run(capsys, "check", "content", "--today", "2026-11-21")
+    assert code == 0
+    assert out.splitlines()[-1].endswith("; nothing blocks the commit (warnings and infos do not)")
+
+
+def _check_in_subprocess(root: Path, **env: str) -> str:
+    import os
+
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    done = subprocess.run(
+        [sys.executable, "-m", "evidencelint", "check", "content", "--offline"],
+        cwd=root,
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return done.stdout
+
+
+def test_colour_only_on_request_or_a_terminal(in_tree: Tree) -> None:
+    in_tree.write("content/page.yaml", BROKEN_PAGE)
+    red_error = "\x1b[1;31merror:\x1b[0m EL202 citation-unresolved"
+    plain = _check_in_subprocess(in_tree.root)  # a pipe is not a terminal
+    assert "\x1b[" not in plain and ": error: EL202" in plain
+    forced = _check_in_subprocess(in_tree.root, FORCE_COLOR="1")
+    assert red_error in forced and "\x1b[33mwarning:\x1b[0m EL301" in forced
+    assert forced.startswith("content/page.yaml:")  # still clickable
+    assert "\x1b[" not in _check_in_subprocess(in_tree.root, FORCE_COLOR="1", NO_COLOR="1")
+
+
+def test_colour_on_a_terminal_unless_no_color() -> None:
+    import io
+
+    from evidencelint.terminal import wants_colour
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert wants_colour(Terminal(), {})
+    assert not wants_colour(Terminal(), {"NO_COLOR": "1"})
+    assert not wants_colour(Terminal(), {"TERM": "dumb"})
+    assert not wants_colour(io.StringIO(), {})
+    assert wants_colour(io.StringIO(), {"FORCE_COLOR": "1"})
+
+
+def test_rules_lists_the_real_default_severities(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "rules")
+    mismatch = next(line for line in out.splitlines() if " metadata-mismatch " in line)
+    assert re.match(r"EL404\s+metadata-mismatch\s+error/warning\s", mismatch)
+    assert "error for title and first author, warning for the other fields" in mismatch
+    overdue = next(line for line in out.splitlines() if " review-overdue " in line)
+    assert re.match(r"EL601\s+review-overdue\s+error/warning\s", overdue)

@@ -142,9 +142,11 @@ def _exit_code(result: RunResult) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from evidencelint.report import render
+    from evidencelint.terminal import wants_colour
 
     result, _, today = _run(args, refresh=args.refresh)
-    _emit(render(args.format, result, today), args.output)
+    colour = args.output is None and wants_colour(sys.stdout)
+    _emit(render(args.format, result, today, colour), args.output)
     return _exit_code(result)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
@@ -14,12 +14,15 @@ from evidencelint import __version__
 from evidencelint.catalogue import RULES, find_rule
 from evidencelint.engine import Coverage, RunResult
 from evidencelint.findings import Finding, Severity
+from evidencelint.terminal import severity_label
 
 FORMATS = ("text", "json", "github", "sarif", "markdown")
 INFORMATION_URI = "https://github.com/evidencelint/evidencelint"
 
 
-def render(fmt: str, result: RunResult, today: dt.date) -> str:
+def render(fmt: str, result: RunResult, today: dt.date, colour: bool = False) -> str:
+    if fmt == "text":
+        return render_text(result, today, colour)
     renderers: dict[str, Callable[[RunResult, dt.date], str]] = {
         "text": render_text,
         "json": render_json,
@@ -74,18 +77,34 @@ def coverage_notice(dois: int, reasons: Counter[str] | dict[str, int]) -> str | 
     )
 
 
-def render_text(result: RunResult, today: dt.date) -> str:
+def render_text(result: RunResult, today: dt.date, colour: bool = False) -> str:
+    """`path:line:col: severity: CODE name message` a line (the severity after page
+    status and configuration), the counts, then what blocks the commit."""
     lines = [
-        f"{f.path}:{f.line}:{f.column}: {f.code} {f.name} {f.message}" for f in result.findings
+        f"{f.path}:{f.line}:{f.column}: {severity_label(f.severity, colour)} "
+        f"{f.code} {f.name} {f.message}"
+        for f in result.findings
     ]
     s = summary(result)
+    blocking = f"; {blocking_note(result.findings)}" if result.findings else ""
     lines.append(
         f"{_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}, "
         f"{_plural(s['infos'], 'info')} in {_plural(s['files'], 'file')} "
         f"({_plural(s['pages'], 'page')}, {_plural(s['claims'], 'claim')}, "
-        f"{_plural(s['references'], 'reference')})"
+        f"{_plural(s['references'], 'reference')}){blocking}"
     )
     return "\n".join(lines) + "\n"
+
+
+def blocking_note(findings: Sequence[Finding]) -> str:
+    """What stops the commit (exit 1), by rule; or that nothing does."""
+    errors = Counter(f"{f.code} {f.name}" for f in findings if f.severity is Severity.ERROR)
+    if not errors:
+        return "nothing blocks the commit (warnings and infos do not)"
+    total = sum(errors.values())
+    rules = ", ".join(f"{rule} ({n})" for rule, n in sorted(errors.items()))
+    verb = "blocks" if total == 1 else "block"
+    return f"{_plural(total, 'error')} {verb} the commit: {rules}"
 
 
 def _plural(count: int, word: str) -> str:
@@ -251,8 +270,12 @@ def explain(name_or_code: str) -> str | None:
 
 
 def list_rules() -> str:
+    """One line a rule: code, name, default severity (both levels where they depend on
+    the field or the page), summary, and when the severity varies, how."""
     width = max(len(rule.name) for rule in RULES)
+    levels = max(len(rule.severity_label or rule.severity.value) for rule in RULES)
     return "".join(
-        f"{rule.code}  {rule.name:<{width}}  {rule.severity.value:<7}  {rule.summary}\n"
+        f"{rule.code}  {rule.name:<{width}}  {rule.severity_label or rule.severity.value:<{levels}}"
+        f"  {rule.summary}{f' ({rule.severity_note})' if rule.severity_note else ''}\n"
         for rule in RULES
     )

@@ -17,6 +17,7 @@ REVIEW_OVERDUE = Rule(
     name="review-overdue",
     severity=Severity.ERROR,
     severity_note="error for published pages, warning for others",
+    severity_label="error/warning",
     summary="the page's (or claim's) review is past due",
     why="Health information goes out of date: new trials, new guidance, withdrawn advice. "
     "Publishers commit to review pages on a fixed cycle (the NHS: at least every 3 years).",

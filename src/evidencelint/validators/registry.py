@@ -50,6 +50,7 @@ METADATA_MISMATCH = Rule(
     name="metadata-mismatch",
     severity=Severity.WARNING,
     severity_note="error for title and first author, warning for the other fields",
+    severity_label="error/warning",
     summary="the cited title, authors, year, journal, volume, issue or pages disagree with the "
     "registered record",
     why="A DOI that points at a different work than the one named means the claim cites "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -78,6 +79,10 @@ class ReferenceEntry:
         authors = self.raw.get("authors") if isinstance(self.raw, Mapping) else None
         if isinstance(authors, list) and authors and isinstance(authors[0], str):
             return authors[0]
+        if isinstance(authors, str) and authors.strip():
+            # 'He M, Qin W, Zhao C' written as one string: its schema finding says so, and
+            # [He 2022] still names this reference rather than none.
+            return re.split(r"[,;]|\band\b", authors, maxsplit=1)[0].strip() or None
         return None
 
     @property

@@ -425,3 +425,60 @@ def test_rules_lists_the_real_default_severities(capsys: pytest.CaptureFixture[s
     assert "error for title and first author, warning for the other fields" in mismatch
     overdue = next(line for line in out.splitlines() if " review-overdue " in line)
     assert re.match(r"EL601\s+review-overdue\s+error/warning\s", overdue)
+
+
+def _many_findings_page() -> str:
+    """A published page with 14 uncited claims and an invalid DOI (errors), 13 unused
+    references (warnings) and a misspelt page key, an error that outranks the others."""
+    claims = "".join(f"  - id: c{i}\n    text: Claim {i} with no source.\n" for i in range(14))
+    refs = "".join(
+        f"  unused{i}:\n    type: web-page\n    title: Page {i}\n    url: https://example.org/{i}\n"
+        for i in range(12)
+    )
+    return (
+        "id: many\ntitle: Many\nstatus: published\nlast_reviewed: 2026-01-10\nsumary: x\n"
+        "claims:\n"
+        + claims
+        + "references:\n"
+        + refs
+        + "  bad:\n    type: report\n    authors: [WHO]\n    title: Report\n    year: 2020\n"
+        "    doi: 10.12/x\n"
+    )
+
+
+def test_github_annotations_fit_the_caps_most_important_first(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_tree.write("content/many.yaml", _many_findings_page())
+    code, out, _ = run(capsys, "check", "content", "--format", "github", "--today", "2026-11-21")
+    assert code == 1
+    lines = out.splitlines()
+    errors = [line for line in lines if line.startswith("::error ")]
+    warnings = [line for line in lines if line.startswith("::warning ")]
+    assert len(errors) == 10 and len(warnings) == 10
+    # The schema error outranks the uncited claims; one annotation counts the rest.
+    assert "title=EL103 schema" in errors[0]
+    assert all("title=EL201 citation-missing" in line for line in errors[1:9])
+    more = [line for line in lines if "more findings" in line]
+    assert more == [errors[-1]]
+    assert "::10 more findings (7 errors, 3 warnings) are not annotated" in more[0]
+    assert "The job summary lists every finding." in more[0]
+    assert lines[-1] == "evidencelint: 16 errors, 13 warnings, 0 infos in 1 file"
+
+
+def test_github_annotations_under_the_caps_are_all_there(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_tree.write("content/page.yaml", BROKEN_PAGE)
+    _, out, _ = run(capsys, "check", "content", "--format", "github", "--today", "2026-11-21")
+    assert "more findings" not in out
+    assert len(out.splitlines()) == 3
+
+
+def test_the_job_summary_lists_every_finding_the_annotations_leave_out(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_tree.write("content/many.yaml", _many_findings_page())
+    _, out, _ = run(capsys, "check", "content", "--format", "markdown", "--today", "2026-11-21")
+    rows = [line for line in out.splitlines() if line.startswith("| 🔴") or line.startswith("| 🟠")]
+    assert len(rows) == 29

@@ -162,9 +162,54 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+ANNOTATION_CAP = 10
+"""GitHub shows at most 10 error, 10 warning and 10 notice annotations of a step."""
+_IMPORTANCE = ("EL5", "EL4", "EL1", "EL2", "EL6", "EL3")
+"""Within a level, which findings matter most: changed evidence, wrong DOIs, files that
+cannot be read as written, citations, review dates, references."""
+
+
+def _importance(finding: Finding) -> tuple[int, int]:
+    prefix = finding.code[:3]
+    rank = _IMPORTANCE.index(prefix) if prefix in _IMPORTANCE else len(_IMPORTANCE)
+    if finding.name == "doi-unverified":  # says nothing about the content: last
+        rank = len(_IMPORTANCE) + 1
+    return (finding.severity.rank, rank)
+
+
+def annotated(findings: Sequence[Finding]) -> tuple[list[Finding], dict[Severity, int]]:
+    """The findings GitHub will show, most important first, leaving room on the
+    highest level that overflows for one annotation that counts the others; and how
+    many of each level are left out."""
+    ordered = sorted(findings, key=_importance)
+    by_level = {s: [f for f in ordered if f.severity is s] for s in Severity}
+    overflowing = [s for s in Severity if len(by_level[s]) > ANNOTATION_CAP]
+    shown: list[Finding] = []
+    hidden: dict[Severity, int] = {}
+    for level, rows in by_level.items():
+        room = ANNOTATION_CAP - (1 if overflowing and level is overflowing[0] else 0)
+        shown += rows[:room]
+        if len(rows) > room:
+            hidden[level] = len(rows) - room
+    return shown, hidden
+
+
+def _more_annotation(level: Severity, hidden: dict[Severity, int]) -> str:
+    total = sum(hidden.values())
+    counts = ", ".join(_plural(n, s.value) for s, n in hidden.items())
+    title = _escape_property(f"evidencelint: {total} more")
+    return (
+        f"::{_GITHUB_LEVEL[level]} title={title}::{total} more findings ({counts}) are not "
+        f"annotated: GitHub shows at most {ANNOTATION_CAP} of each level per step. The job "
+        "summary lists every finding."
+    )
+
+
 def render_github(result: RunResult, today: dt.date) -> str:
     lines = []
-    for f in result.findings:
+    shown, hidden = annotated(result.findings)
+    first_hidden = next((s for s in Severity if s in hidden), None)
+    for i, f in enumerate(shown):
         props = ",".join(
             f"{key}={_escape_property(value)}"
             for key, value in (
@@ -175,6 +220,9 @@ def render_github(result: RunResult, today: dt.date) -> str:
             )
         )
         lines.append(f"::{_GITHUB_LEVEL[f.severity]} {props}::{_escape_data(f.message)}")
+        last_of_level = i + 1 == len(shown) or shown[i + 1].severity is not f.severity
+        if f.severity is first_hidden and last_of_level:
+            lines.append(_more_annotation(f.severity, hidden))
     s = summary(result)
     lines.append(
         f"evidencelint: {_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}, "

@@ -482,3 +482,120 @@ def test_the_job_summary_lists_every_finding_the_annotations_leave_out(
     _, out, _ = run(capsys, "check", "content", "--format", "markdown", "--today", "2026-11-21")
     rows = [line for line in out.splitlines() if line.startswith("| 🔴") or line.startswith("| 🟠")]
     assert len(rows) == 29
+
+
+# --- messages ---------------------------------------------------------------------------
+
+
+def test_dois_are_printed_as_the_file_writes_them(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    written = "https://doi.org/10.1186/S40001-022-00682-3"
+    in_tree.write(
+        "content/page.yaml",
+        MINIMAL_PAGE.replace("doi: 10.1186/s40001-022-00682-3", f"doi: {written}"),
+    )
+    _, out, _ = run(capsys, "check", "content", "--offline", "--today", "2026-11-21")
+    assert "DOI 10.1186/S40001-022-00682-3 could not be verified" in out
+    _, out, _ = run(capsys, "check", "content", "--offline", "--format", "json")
+    finding = json.loads(out)["findings"][0]
+    assert finding["doi"] == "10.1186/s40001-022-00682-3"  # the identity stays normalised
+
+
+def test_an_author_year_citation_wrong_in_name_and_year_gets_a_suggestion(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_tree.write("content/page.yaml", MINIMAL_PAGE.replace("[He 2022]", "[Hee 2021]"))
+    _, out, _ = run(capsys, "check", "content", "--today", "2026-11-21")
+    assert "did you mean [He 2022] ('he2022allergicrhinitis')?" in out
+
+
+def test_rule_codes_are_accepted_wherever_names_are(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = MINIMAL_PAGE.replace("last_reviewed: 2026-01-10", "last_reviewed: 2020-01-10")
+    in_tree.write("content/page.yaml", page.replace("[He 2022]", "[Hee 2022]"))
+    code, out, _ = run(capsys, "check", "content", "--today", "2026-11-21")
+    assert code == 1 and "EL601 review-overdue" in out and "EL202" in out
+    suppressed = page.replace(
+        "    text: Acupuncture",
+        "    ignore:\n      - rule: el202\n        reason: checked by hand\n    text: Acupuncture",
+    ).replace("[He 2022]", "[Hee 2022]")
+    in_tree.write("content/page.yaml", suppressed)
+    in_tree.write("evidencelint.toml", '[severity]\nEL601 = "off"\n')
+    code, out, err = run(capsys, "check", "content", "--today", "2026-11-21")
+    assert (code, err) == (0, "")
+    assert "EL601" not in out and "EL202" not in out and "EL103" not in out
+    assert "EL301 reference-unused" in out  # the run did check the page
+    _, out, _ = run(capsys, "rules", "EL404")
+    assert out.startswith("EL404 metadata-mismatch")
+
+
+@pytest.mark.parametrize(
+    ("where", "text"),
+    [
+        ("severity", '[severity]\n"review-overdu" = "off"\n'),
+        ("ignore", None),
+    ],
+)
+def test_a_misspelt_rule_name_gets_a_suggestion(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str], where: str, text: str | None
+) -> None:
+    if text is not None:
+        in_tree.write("content/page.yaml", MINIMAL_PAGE)
+        in_tree.write("evidencelint.toml", text)
+    else:
+        in_tree.write(
+            "content/page.yaml",
+            MINIMAL_PAGE.replace(
+                "    text: Acupuncture",
+                "    ignore:\n      - rule: review-overdu\n        reason: x\n"
+                "    text: Acupuncture",
+            ),
+        )
+    code, out, err = run(capsys, "check", "content", "--today", "2026-11-21")
+    assert "'review-overdu'" in out + err
+    assert "(did you mean `review-overdue`?)" in out + err
+    assert code == (2 if where == "severity" else 1)
+
+
+def test_rules_suggests_the_rule_meant(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "rules", "review-overdu")
+    assert code == 2
+    assert "no rule named 'review-overdu' (did you mean `review-overdue`?)" in err
+
+
+@pytest.mark.parametrize("kind", ["folder", "latin-1"])
+def test_a_config_that_is_not_a_toml_file_is_a_clear_exit_2(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    in_tree.write("content/page.yaml", MINIMAL_PAGE)
+    if kind == "folder":
+        (in_tree.root / "settings").mkdir()
+        expected = "evidencelint: configuration file settings is a folder"
+    else:
+        in_tree.write_bytes("settings", 'mailto = "caf\xe9@example.org"\n'.encode("latin-1"))
+        expected = "evidencelint: settings is not valid TOML: it is not UTF-8 text"
+    code, out, err = run(capsys, "check", "content", "--config", "settings")
+    assert code == 2 and out == ""
+    assert err.startswith(expected), err
+    assert "internal error" not in err
+
+
+def test_an_unknown_option_prints_the_commands_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["check", "--bad-option"])
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: evidencelint check ")
+    assert "unrecognized arguments: --bad-option" in err
+
+
+def test_an_empty_content_tree_says_so(in_tree: Tree, capsys: pytest.CaptureFixture[str]) -> None:
+    (in_tree.root / "content").mkdir()
+    code, _, err = run(capsys, "check", "content")
+    assert code == 0
+    assert (
+        err
+        == "evidencelint: found no content files (*.yaml, *.yml) in content: nothing was checked\n"
+    )

@@ -10,7 +10,7 @@ from typing import Any
 
 from evidencelint.citation_syntax import InlineCitation, find_citations, parse_author_year
 from evidencelint.documents import BibliographyDoc, PageDoc
-from evidencelint.doi import normalise_doi
+from evidencelint.doi import normalise_doi, written_doi
 from evidencelint.findings import Position
 from evidencelint.model import Claim, Reference
 from evidencelint.names import family_name, fold, is_et_al
@@ -46,6 +46,12 @@ class ReferenceEntry:
 
     def field_position(self, name: str) -> Position:
         return self.source.value((*self.source_path, name))
+
+    @property
+    def written_doi(self) -> str:
+        """The reference's DOI as its file writes it (empty when it has none)."""
+        ref = self.reference
+        return written_doi(ref.doi) if ref is not None and ref.doi is not None else ""
 
     @property
     def first_family_key(self) -> str | None:

@@ -86,6 +86,7 @@ def check(
     comparisons = {} if comparisons is None else comparisons
     for entry, doi, answer in answered(entries, ctx):
         position = entry.field_position("doi")
+        shown = entry.written_doi or doi  # as the file writes it, for the editor to find
         if answer.outcome is Outcome.FOUND:
             yield from _found(entry, doi, answer, page, comparisons)
             continue
@@ -94,7 +95,7 @@ def check(
                 DOI_NOT_FOUND,
                 entry.path,
                 position,
-                f"DOI {doi} is registered nowhere (Crossref and the DOI agencies do not know "
+                f"DOI {shown} is registered nowhere (Crossref and the DOI agencies do not know "
                 "it); check it against the publisher's page",
                 page=page,
                 reference=entry.key,
@@ -105,7 +106,7 @@ def check(
                 DOI_NOT_CROSSREF,
                 entry.path,
                 position,
-                f"DOI {doi} is registered with {answer.detail or 'another agency'}, not "
+                f"DOI {shown} is registered with {answer.detail or 'another agency'}, not "
                 "Crossref; its details cannot be compared automatically",
                 page=page,
                 reference=entry.key,
@@ -116,7 +117,7 @@ def check(
                 DOI_UNVERIFIED,
                 entry.path,
                 position,
-                f"DOI {doi} could not be verified: {answer.detail or 'no answer'}",
+                f"DOI {shown} could not be verified: {answer.detail or 'no answer'}",
                 page=page,
                 reference=entry.key,
                 doi=doi,
@@ -132,12 +133,13 @@ def _found(
 ) -> Iterator[Finding]:
     if entry.reference is None or answer.record is None:
         return
+    shown = entry.written_doi or doi
     if answer.stale_since:
         yield report(
             DOI_UNVERIFIED,
             entry.path,
             entry.field_position("doi"),
-            f"DOI {doi} was checked against the answer cached on {answer.stale_since}: the "
+            f"DOI {shown} was checked against the answer cached on {answer.stale_since}: the "
             "service could not be reached, so newer changes (a retraction) would be missed",
             severity=Severity.INFO,
             page=page,
@@ -152,7 +154,7 @@ def _found(
             METADATA_MISMATCH,
             entry.path,
             entry.field_position(mismatch.field),
-            f"{mismatch.field} does not match the record of DOI {doi}: {mismatch.detail} "
+            f"{mismatch.field} does not match the record of DOI {shown}: {mismatch.detail} "
             f"(registered: {mismatch.expected!r}; cited: {mismatch.actual!r})",
             severity=mismatch.severity,
             page=page,

@@ -242,3 +242,38 @@ def test_an_offline_audit_never_says_nothing_was_retracted(content_copy: Path) -
     assert "No cited work was retracted" not in markdown
     assert "Unknown: none of the" in markdown
     assert markdown.splitlines()[2].startswith("> ⚠️ **Verification incomplete: ")
+
+
+def test_the_pull_request_summary_opens_with_the_coverage_when_incomplete(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tree.root)
+    tree.write("content/page.yaml", MINIMAL_PAGE)
+    main(["check", "content", "--format", "markdown", "--offline", "--today", "2026-11-21"])
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "## evidencelint\n\n> ⚠️ **Verification incomplete: 1 of 1 DOI could not be checked: "
+        "offline, and no cached answer; what follows says nothing about whether those works "
+        "were retracted, withdrawn, corrected or superseded.**\n"
+    )
+    main(["check", "content", "--format", "json", "--offline", "--today", "2026-11-21"])
+    verification = json.loads(capsys.readouterr().out)["verification"]
+    assert verification["unchecked"] == 1 and verification["complete"] is False
+    # Checked online, it says nothing of the kind.
+    main(["check", "content", "--format", "markdown", "--today", "2026-11-21"])
+    assert "Verification incomplete" not in capsys.readouterr().out
+
+
+def test_a_switched_off_unverified_finding_does_not_make_a_dois_check_complete(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tree.root)
+    tree.write("content/page.yaml", MINIMAL_PAGE)
+    tree.write("evidencelint.toml", '[severity]\n"doi-unverified" = "off"\n')
+    _audit("content", "--out", "report", "--offline")
+    document = _report(tree.root / "report")
+    assert not any(f["name"] == "doi-unverified" for f in document["findings"])
+    assert document["verification"]["unchecked"] == 1
+    markdown = (tree.root / "report" / "report.md").read_text()
+    assert "Every DOI was verified" not in markdown
+    assert "No cited work was retracted" not in markdown

@@ -229,8 +229,11 @@ def test_an_outage_resolves_nothing_it_could_not_recheck(
     assert [f["name"] for f in since["resolved"]] == ["doi-unverified"]
 
 
-def test_an_offline_audit_never_says_nothing_was_retracted(content_copy: Path) -> None:
+def test_an_offline_audit_never_says_nothing_was_retracted(
+    content_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _audit("content", "--out", "report", "--offline")
+    assert "evidencelint audit: verification incomplete: " in capsys.readouterr().err
     document = _report(content_copy / "report")
     verification = document["verification"]
     assert verification["dois"] == verification["unchecked"] > 0

@@ -36,7 +36,11 @@ def build_audit(
     policy: Policy,
     previous: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    unchecked = set(result.coverage.unchecked)
+    # Not checked this run: what the answers say, and every DOI a doi-unverified
+    # finding names, whatever its wording.
+    unchecked = set(result.coverage.unchecked) | {
+        f.doi for f in result.findings if f.name == "doi-unverified" and f.doi is not None
+    }
     known = _last_verified(previous) if previous is not None else {}
     findings = []
     for finding in result.findings:

@@ -185,6 +185,9 @@ def _audit(args: argparse.Namespace) -> int:
     write_text_atomic(out / "report.html", render_html(document))
     s = document["summary"]
     new = f", {len(document['since']['new'])} new since {args.since}" if previous else ""
+    carried = document["since"]["not_rechecked"] if previous else []
+    if carried:
+        new += f", {len(carried)} earlier verdicts not re-checked"
     notice = document["verification"]["notice"]
     if notice:
         print(f"evidencelint audit: verification incomplete: {notice}", file=sys.stderr)
@@ -193,6 +196,9 @@ def _audit(args: argparse.Namespace) -> int:
         f"in {s['pages']} pages{new}; reports in {out}/",
         file=sys.stderr,
     )
+    # A retraction known from the last audit still stands when it could not be re-checked.
+    if any(f.get("severity") == "error" for f in carried):
+        return EXIT_ERRORS
     return _exit_code(result)
 
 

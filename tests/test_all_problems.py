@@ -96,3 +96,33 @@ def test_date_errors_quote_the_value_once(
     assert [f["message"] for f in schema] == [
         "`last_reviewed` '2026-13-10' is not a real calendar date"
     ]
+
+
+def test_a_claim_with_a_broken_optional_field_is_still_checked(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = MINIMAL_PAGE.replace(
+        "    text: Acupuncture",
+        "    evidence: medium\n"
+        "    ignore:\n      - rule: review-overdu\n        reason: x\n"
+        "      - rule: reference-unused\n        reason: kept for the next review\n"
+        "    text: Acupuncture",
+    )
+    in_tree.write("content/page.yaml", page.replace("[He 2022]", "[Hee 2022]"))
+    findings = _check(in_tree, capsys)
+    names = [name for name, _ in _names(findings)]
+    # Both schema errors, and the claim's own finding: it was not set aside.
+    assert names.count("schema") == 2
+    assert "citation-unresolved" in names
+    messages = " ".join(str(f["message"]) for f in findings)
+    assert "'review-overdu' is not a finding name" in messages
+
+
+def test_a_claim_broken_in_what_it_cites_is_set_aside_not_guessed(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = MINIMAL_PAGE.replace("    text: Acupuncture", "    cites: {a: b}\n    text: Acupuncture")
+    in_tree.write("content/page.yaml", page)
+    names = [name for name, _ in _names(_check(in_tree, capsys))]
+    # Without the claim, nothing can say the reference is unused or the claim uncited.
+    assert names == ["schema"]

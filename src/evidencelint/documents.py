@@ -143,20 +143,18 @@ def _validate(
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
     problems = schema_problems(errors, source, model)
-    dropped_claims = {
-        e["loc"][1]
-        for e in errors
-        if len(e["loc"]) > 1 and e["loc"][0] == "claims" and isinstance(e["loc"][1], int)
-    }
+    repaired, dropped_claims = _repair_claims(data, errors)
     dropped_refs = {
         e["loc"][1]
         for e in errors
         if len(e["loc"]) > 1 and e["loc"][0] == "references" and isinstance(e["loc"][1], str)
     }
     fields = _salvage_fields(model, data, errors)
-    if fields is None or not (dropped_claims or dropped_refs or fields):
+    if fields is None or not (dropped_claims or dropped_refs or fields or repaired):
         return None, problems, set(), set()
     salvaged = {k: v for k, v in data.items() if fields.get(k) is not _DROP}
+    if repaired:
+        salvaged["claims"] = [repaired.get(i, c) for i, c in enumerate(data["claims"])]
     salvaged.update({k: v for k, v in fields.items() if v is not _DROP})
     renamed = _misspelt(model, data, fields)
     if renamed:
@@ -226,13 +224,55 @@ def _salvage_fields(
     return fields
 
 
+_CLAIM_EXTRAS = frozenset({"evidence", "last_reviewed"})
+"""Claim fields that can be left out when broken without changing what the claim cites
+or which findings apply to it."""
+
+
+def _repair_claims(
+    data: dict[str, Any], errors: list[Any]
+) -> tuple[dict[int, dict[str, Any]], set[int]]:
+    """Claims whose only errors are a broken `evidence` or `last_reviewed`, or broken
+    entries of `ignore`, repaired by leaving those out (their schema findings say why;
+    a suppression that cannot be read does not apply); the indexes of the others, which
+    are set aside whole."""
+    claims = data.get("claims")
+    where: dict[int, list[tuple[Any, ...]]] = {}
+    for error in errors:
+        loc = error["loc"]
+        if len(loc) > 1 and loc[0] == "claims" and isinstance(loc[1], int):
+            where.setdefault(loc[1], []).append(tuple(loc[2:]))
+    repaired: dict[int, dict[str, Any]] = {}
+    dropped: set[int] = set()
+    for index, subpaths in where.items():
+        claim = claims[index] if isinstance(claims, list) and index < len(claims) else None
+        fixable = isinstance(claim, dict) and all(
+            (sub and sub[0] in _CLAIM_EXTRAS)
+            or (len(sub) > 1 and sub[0] == "ignore" and isinstance(sub[1], int))
+            for sub in subpaths
+        )
+        if not fixable or not isinstance(claim, dict):
+            dropped.add(index)
+            continue
+        fixed = {
+            k: v
+            for k, v in claim.items()
+            if k not in {sub[0] for sub in subpaths if sub[0] in _CLAIM_EXTRAS}
+        }
+        bad = {sub[1] for sub in subpaths if sub[0] == "ignore"}
+        if bad and isinstance(claim.get("ignore"), list):
+            fixed["ignore"] = [s for i, s in enumerate(claim["ignore"]) if i not in bad]
+        repaired[index] = fixed
+    return repaired, dropped
+
+
 def _without_broken(
     salvaged: dict[str, Any], claims: set[int], refs: set[str], data: dict[str, Any]
 ) -> dict[str, Any]:
     """`salvaged` without the claims and references that failed."""
     salvaged = dict(salvaged)
-    if claims and isinstance(data.get("claims"), list):
-        salvaged["claims"] = [c for i, c in enumerate(data["claims"]) if i not in claims]
+    if claims and isinstance(salvaged.get("claims"), list):
+        salvaged["claims"] = [c for i, c in enumerate(salvaged["claims"]) if i not in claims]
     if refs and isinstance(data.get("references"), Mapping):
         salvaged["references"] = {k: v for k, v in data["references"].items() if k not in refs}
     return salvaged

@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -39,6 +39,12 @@ class PageDoc:
     unreadable: frozenset[str] = frozenset()
     """Page fields the file writes (perhaps under a misspelt key) that could not be
     read: their schema findings say why, and no rule reports them as missing."""
+    written_keys: Mapping[str, str] = field(default_factory=dict)
+    """Page field -> the misspelt key it was read from (`last_reviwed`), for positions."""
+
+    def field_key(self, name: str) -> str:
+        """The key under which the file writes page field `name`."""
+        return self.written_keys.get(name, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +122,7 @@ def validate_page(path: str, loaded: LoadedYaml) -> tuple[PageDoc | None, Proble
             invalid_references=_raw_references(data, dropped_refs),
             complete=not dropped_claims,
             unreadable=_unreadable(model, data),
+            written_keys=_written_keys(model, data),
         ),
         problems,
     )
@@ -292,6 +299,18 @@ def _misspelt(
         if close and close[0] not in data and close[0] not in renamed:
             renamed[close[0]] = data[key]
     return renamed
+
+
+def _written_keys(model: BaseModel, data: dict[str, Any]) -> dict[str, str]:
+    fields = type(model).model_fields
+    unknown = [str(k) for k in data if k not in fields]
+    keys: dict[str, str] = {}
+    for name in fields:
+        if name not in data and getattr(model, name) is not None:
+            close = difflib.get_close_matches(name, unknown, n=1)
+            if close:
+                keys[name] = close[0]
+    return keys
 
 
 def _unreadable(model: BaseModel, data: dict[str, Any]) -> frozenset[str]:

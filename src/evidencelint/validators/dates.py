@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterator
 
+from evidencelint.documents import PageDoc
 from evidencelint.findings import Finding, Position, Severity
 from evidencelint.model import Status
 from evidencelint.resolve import ResolvedClaim, ResolvedPage
@@ -117,7 +118,7 @@ def _review(
         yield report(
             REVIEW_DATE_FUTURE,
             doc.path,
-            doc.source.value((*base, "last_reviewed")),
+            doc.source.value((*base, _key(doc, base, "last_reviewed"))),
             f"{what} review date {last_reviewed} lies after today ({ctx.today}); write the "
             "date the review took place",
             page=doc.page.id,
@@ -126,12 +127,12 @@ def _review(
         return
     update = "`last_reviewed`"
     if next_review is not None:
-        due, at = next_review, doc.source.value((*base, "next_review"))
+        due, at = next_review, doc.source.value((*base, _key(doc, base, "next_review")))
         basis = f"its next review was set for {next_review}"
         update = "`last_reviewed` and `next_review`"
     elif last_reviewed is not None:
         due = add_months(last_reviewed, ctx.policy.review_interval_months)
-        at = doc.source.value((*base, "last_reviewed"))
+        at = doc.source.value((*base, _key(doc, base, "last_reviewed")))
         basis = (
             f"last reviewed {last_reviewed}, due {due} "
             f"({_interval(ctx.policy.review_interval_months)} review interval)"
@@ -188,3 +189,8 @@ def _evidence_age(page: ResolvedPage, claim: ResolvedClaim, ctx: RuleContext) ->
             page=doc.page.id,
             claim=claim.claim.id,
         )
+
+
+def _key(doc: PageDoc, base: tuple[str | int, ...], name: str) -> str:
+    """The key a page writes `name` under (a misspelt one read as `name`); claims' own."""
+    return doc.field_key(name) if not base else name

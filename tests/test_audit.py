@@ -281,3 +281,25 @@ def test_a_switched_off_unverified_finding_does_not_make_a_dois_check_complete(
     markdown = (tree.root / "report" / "report.md").read_text()
     assert "Every DOI was verified" not in markdown
     assert "No cited work was retracted" not in markdown
+
+
+def test_a_tampered_previous_report_cannot_break_the_drift(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tree.root)
+    tree.write("content/page.yaml", MINIMAL_PAGE)
+    weird = {"name": "retracted", "doi": ["not", "hashable"], "path": {}, "message": "x"}
+    tree.write(
+        "previous.json",
+        json.dumps(
+            {
+                "tool": "evidencelint",
+                "today": "2026-11-02",
+                "findings": [weird],
+                "since": {"not_rechecked": [weird, "text"]},
+            }
+        ),
+    )
+    assert _audit("content", "--out", "report", "--offline", "--since", "previous.json") == 0
+    since = _report(tree.root / "report")["since"]
+    assert since["resolved"] == [] and since["not_rechecked"] == []

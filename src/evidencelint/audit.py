@@ -104,7 +104,15 @@ def _previous_findings(previous: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     since = previous.get("since")
     carried = since.get("not_rechecked") if isinstance(since, Mapping) else None
     rows = [*previous.get("findings", []), *(carried if isinstance(carried, list) else [])]
-    return [f for f in rows if isinstance(f, Mapping)]
+    # A report is read back from a cache or an artifact: a row whose identity is not
+    # plain text or numbers cannot be compared and is left out.
+    return [
+        f
+        for f in rows
+        if isinstance(f, Mapping)
+        and all(isinstance(f.get(k), str | int | None) for k in _IDENTITY)
+        and isinstance(f.get("message", ""), str)
+    ]
 
 
 def _last_verified(previous: Mapping[str, Any]) -> dict[tuple[Any, ...], str | None]:

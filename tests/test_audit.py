@@ -216,6 +216,7 @@ def test_an_outage_resolves_nothing_it_could_not_recheck(
         head = markdown.split("## ", 1)[0]
         assert f"Verification incomplete: {cell(notice)}" in head, week
         assert html.index("Verification incomplete") < html.index("<h2")
+        assert "Nothing to show" not in html.split("by page</figcaption>", 1)[1][:200], week
         for text in (markdown, html):
             assert "No cited work was retracted" not in text, week
             assert "Every DOI was verified" not in text, week

@@ -209,7 +209,9 @@ def render_audit(document: Mapping[str, Any]) -> str:
         _figure("Findings by rule and severity", bar_chart(_by_rule(findings))),
         _figure(
             "Retracted, withdrawn, corrected or superseded evidence by page",
-            bar_chart(_integrity_by_page(findings)),
+            bar_chart(_integrity_by_page(findings))
+            if notice is None or _integrity_by_page(findings)
+            else f'<p class="muted">{escape(nothing_changed(document))}</p>',
         ),
         "</div>",
         '<h2 id="overdue">Reviews overdue and due soon</h2>',

@@ -119,7 +119,7 @@ def test_exit_1_and_text_lines(in_tree: Tree, capsys: pytest.CaptureFixture[str]
     assert code == 1
     first = out.splitlines()[0]
     assert re.fullmatch(
-        r"content/page\.yaml:7:\d+: EL202 citation-unresolved \[Hee 2022\] .+", first
+        r"content/page\.yaml:7:\d+: error: EL202 citation-unresolved \[Hee 2022\] .+", first
     )
 
 
@@ -328,3 +328,274 @@ def test_console_script_runs() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("evidencelint ")
+
+
+DRAFT_PAGE = BROKEN_PAGE.replace("status: published", "status: draft")
+
+
+def test_text_lines_name_the_effective_severity_and_what_blocks(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_tree.write("content/page.yaml", BROKEN_PAGE)
+    in_tree.write("content/draft.yaml", DRAFT_PAGE.replace("minimal-page", "draft-page"))
+    code, out, _ = run(capsys, "check", "content", "--today", "2026-11-21")
+    assert code == 1
+    lines = out.splitlines()
+    assert re.fullmatch(r"content/page\.yaml:7:\d+: error: EL202 citation-unresolved .+", lines[2])
+    # A draft's error is a warning: the line says so, and it does not block.
+    assert re.fullmatch(
+        r"content/draft\.yaml:7:\d+: warning: EL202 citation-unresolved .+", lines[0]
+    )
+    assert lines[1].startswith("content/draft.yaml:") and ": warning: EL301 " in lines[1]
+    assert lines[-1].endswith(
+        " references); 1 error blocks the commit: EL202 citation-unresolved (1)"
+    )
+
+
+def test_configured_severity_is_the_one_printed(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_tree.write("content/page.yaml", BROKEN_PAGE)
+    in_tree.write(
+        "evidencelint.toml",
+        '[severity]\n"citation-unresolved" = "info"\n"reference-unused" = "error"\n',
+    )
+    code, out, _ = run(capsys, "check", "--today", "2026-11-21")
+    assert code == 1
+    assert ": info: EL202 citation-unresolved " in out
+    assert ": error: EL301 reference-unused " in out
+    assert out.splitlines()[-1].endswith("; 1 error blocks the commit: EL301 reference-unused (1)")
+
+
+def test_nothing_blocks_when_only_warnings(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_tree.write("content/page.yaml", WARNING_ONLY_PAGE)
+    code, out, _ = run(capsys, "check", "content", "--today", "2026-11-21")
+    assert code == 0
+    assert out.splitlines()[-1].endswith("; nothing blocks the commit (warnings and infos do not)")
+
+
+def _check_in_subprocess(root: Path, **env: str) -> str:
+    import os
+
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    done = subprocess.run(
+        [sys.executable, "-m", "evidencelint", "check", "content", "--offline"],
+        cwd=root,
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return done.stdout
+
+
+def test_colour_only_on_request_or_a_terminal(in_tree: Tree) -> None:
+    in_tree.write("content/page.yaml", BROKEN_PAGE)
+    red_error = "\x1b[1;31merror:\x1b[0m EL202 citation-unresolved"
+    plain = _check_in_subprocess(in_tree.root)  # a pipe is not a terminal
+    assert "\x1b[" not in plain and ": error: EL202" in plain
+    forced = _check_in_subprocess(in_tree.root, FORCE_COLOR="1")
+    assert red_error in forced and "\x1b[33mwarning:\x1b[0m EL301" in forced
+    assert forced.startswith("content/page.yaml:")  # still clickable
+    assert "\x1b[" not in _check_in_subprocess(in_tree.root, FORCE_COLOR="1", NO_COLOR="1")
+
+
+def test_colour_on_a_terminal_unless_no_color() -> None:
+    import io
+
+    from evidencelint.terminal import wants_colour
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert wants_colour(Terminal(), {})
+    assert not wants_colour(Terminal(), {"NO_COLOR": "1"})
+    assert not wants_colour(Terminal(), {"TERM": "dumb"})
+    assert not wants_colour(io.StringIO(), {})
+    assert wants_colour(io.StringIO(), {"FORCE_COLOR": "1"})
+
+
+def test_rules_lists_the_real_default_severities(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "rules")
+    mismatch = next(line for line in out.splitlines() if " metadata-mismatch " in line)
+    assert re.match(r"EL404\s+metadata-mismatch\s+error/warning\s", mismatch)
+    assert "error for title and first author, warning for the other fields" in mismatch
+    overdue = next(line for line in out.splitlines() if " review-overdue " in line)
+    assert re.match(r"EL601\s+review-overdue\s+error/warning\s", overdue)
+
+
+def _many_findings_page() -> str:
+    """A published page with 14 uncited claims and an invalid DOI (errors), 13 unused
+    references (warnings) and a misspelt page key, an error that outranks the others."""
+    claims = "".join(f"  - id: c{i}\n    text: Claim {i} with no source.\n" for i in range(14))
+    refs = "".join(
+        f"  unused{i}:\n    type: web-page\n    title: Page {i}\n    url: https://example.org/{i}\n"
+        for i in range(12)
+    )
+    return (
+        "id: many\ntitle: Many\nstatus: published\nlast_reviewed: 2026-01-10\nsumary: x\n"
+        "claims:\n"
+        + claims
+        + "references:\n"
+        + refs
+        + "  bad:\n    type: report\n    authors: [WHO]\n    title: Report\n    year: 2020\n"
+        "    doi: 10.12/x\n"
+    )
+
+
+def test_github_annotations_fit_the_caps_most_important_first(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_tree.write("content/many.yaml", _many_findings_page())
+    code, out, _ = run(capsys, "check", "content", "--format", "github", "--today", "2026-11-21")
+    assert code == 1
+    lines = out.splitlines()
+    errors = [line for line in lines if line.startswith("::error ")]
+    warnings = [line for line in lines if line.startswith("::warning ")]
+    assert len(errors) == 10 and len(warnings) == 10
+    # The schema error outranks the uncited claims; one annotation counts the rest.
+    assert "title=EL103 schema" in errors[0]
+    assert all("title=EL201 citation-missing" in line for line in errors[1:9])
+    more = [line for line in lines if "more findings" in line]
+    assert more == [errors[-1]]
+    assert "::10 more findings (7 errors, 3 warnings) are not annotated" in more[0]
+    assert "The job summary lists every finding." in more[0]
+    assert lines[-1] == "evidencelint: 16 errors, 13 warnings, 0 infos in 1 file"
+
+
+def test_github_annotations_under_the_caps_are_all_there(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_tree.write("content/page.yaml", BROKEN_PAGE)
+    _, out, _ = run(capsys, "check", "content", "--format", "github", "--today", "2026-11-21")
+    assert "more findings" not in out
+    assert len(out.splitlines()) == 3
+
+
+def test_the_job_summary_lists_every_finding_the_annotations_leave_out(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_tree.write("content/many.yaml", _many_findings_page())
+    _, out, _ = run(capsys, "check", "content", "--format", "markdown", "--today", "2026-11-21")
+    rows = [line for line in out.splitlines() if line.startswith("| 🔴") or line.startswith("| 🟠")]
+    assert len(rows) == 29
+
+
+# --- messages ---------------------------------------------------------------------------
+
+
+def test_dois_are_printed_as_the_file_writes_them(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    written = "https://doi.org/10.1186/S40001-022-00682-3"
+    in_tree.write(
+        "content/page.yaml",
+        MINIMAL_PAGE.replace("doi: 10.1186/s40001-022-00682-3", f"doi: {written}"),
+    )
+    _, out, _ = run(capsys, "check", "content", "--offline", "--today", "2026-11-21")
+    assert "DOI 10.1186/S40001-022-00682-3 could not be verified" in out
+    _, out, _ = run(capsys, "check", "content", "--offline", "--format", "json")
+    finding = json.loads(out)["findings"][0]
+    assert finding["doi"] == "10.1186/s40001-022-00682-3"  # the identity stays normalised
+
+
+def test_an_author_year_citation_wrong_in_name_and_year_gets_a_suggestion(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_tree.write("content/page.yaml", MINIMAL_PAGE.replace("[He 2022]", "[Hee 2021]"))
+    _, out, _ = run(capsys, "check", "content", "--today", "2026-11-21")
+    assert "did you mean [He 2022] ('he2022allergicrhinitis')?" in out
+
+
+def test_rule_codes_are_accepted_wherever_names_are(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = MINIMAL_PAGE.replace("last_reviewed: 2026-01-10", "last_reviewed: 2020-01-10")
+    in_tree.write("content/page.yaml", page.replace("[He 2022]", "[Hee 2022]"))
+    code, out, _ = run(capsys, "check", "content", "--today", "2026-11-21")
+    assert code == 1 and "EL601 review-overdue" in out and "EL202" in out
+    suppressed = page.replace(
+        "    text: Acupuncture",
+        "    ignore:\n      - rule: el202\n        reason: checked by hand\n    text: Acupuncture",
+    ).replace("[He 2022]", "[Hee 2022]")
+    in_tree.write("content/page.yaml", suppressed)
+    in_tree.write("evidencelint.toml", '[severity]\nEL601 = "off"\n')
+    code, out, err = run(capsys, "check", "content", "--today", "2026-11-21")
+    assert (code, err) == (0, "")
+    assert "EL601" not in out and "EL202" not in out and "EL103" not in out
+    assert "EL301 reference-unused" in out  # the run did check the page
+    _, out, _ = run(capsys, "rules", "EL404")
+    assert out.startswith("EL404 metadata-mismatch")
+
+
+@pytest.mark.parametrize(
+    ("where", "text"),
+    [
+        ("severity", '[severity]\n"review-overdu" = "off"\n'),
+        ("ignore", None),
+    ],
+)
+def test_a_misspelt_rule_name_gets_a_suggestion(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str], where: str, text: str | None
+) -> None:
+    if text is not None:
+        in_tree.write("content/page.yaml", MINIMAL_PAGE)
+        in_tree.write("evidencelint.toml", text)
+    else:
+        in_tree.write(
+            "content/page.yaml",
+            MINIMAL_PAGE.replace(
+                "    text: Acupuncture",
+                "    ignore:\n      - rule: review-overdu\n        reason: x\n"
+                "    text: Acupuncture",
+            ),
+        )
+    code, out, err = run(capsys, "check", "content", "--today", "2026-11-21")
+    assert "'review-overdu'" in out + err
+    assert "(did you mean `review-overdue`?)" in out + err
+    assert code == (2 if where == "severity" else 1)
+
+
+def test_rules_suggests_the_rule_meant(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "rules", "review-overdu")
+    assert code == 2
+    assert "no rule named 'review-overdu' (did you mean `review-overdue`?)" in err
+
+
+@pytest.mark.parametrize("kind", ["folder", "latin-1"])
+def test_a_config_that_is_not_a_toml_file_is_a_clear_exit_2(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    in_tree.write("content/page.yaml", MINIMAL_PAGE)
+    if kind == "folder":
+        (in_tree.root / "settings").mkdir()
+        expected = "evidencelint: configuration file settings is a folder"
+    else:
+        in_tree.write_bytes("settings", 'mailto = "caf\xe9@example.org"\n'.encode("latin-1"))
+        expected = "evidencelint: settings is not valid TOML: it is not UTF-8 text"
+    code, out, err = run(capsys, "check", "content", "--config", "settings")
+    assert code == 2 and out == ""
+    assert err.startswith(expected), err
+    assert "internal error" not in err
+
+
+def test_an_unknown_option_prints_the_commands_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["check", "--bad-option"])
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: evidencelint check ")
+    assert "unrecognized arguments: --bad-option" in err
+
+
+def test_an_empty_content_tree_says_so(in_tree: Tree, capsys: pytest.CaptureFixture[str]) -> None:
+    (in_tree.root / "content").mkdir()
+    code, _, err = run(capsys, "check", "content")
+    assert code == 0
+    assert (
+        err
+        == "evidencelint: found no content files (*.yaml, *.yml) in content: nothing was checked\n"
+    )

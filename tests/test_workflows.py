@@ -267,3 +267,50 @@ def test_constraints_pin_every_dependency_and_ci_installs_with_them() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "-m venv" in ci, ".ci/run builds its own environment"
     assert "-c constraints.txt -e '.[test]'" in ci
+
+
+def _step(workflow: dict[Any, Any], step_id: str) -> dict[str, Any]:
+    return next(s for s in _steps(workflow) if s.get("id") == step_id)
+
+
+def _run_news_step(folder: Path) -> tuple[str, str]:
+    """Run the audit workflow's news step with bash in `folder` (holding
+    report/report.json); returns (its GITHUB_OUTPUT, its log)."""
+    script = _step(_load(AUDIT), "news")["run"]
+    output = folder / "github-output"
+    output.write_text("")
+    done = subprocess.run(
+        ["bash", "-e", "-o", "pipefail", "-c", script],
+        cwd=folder,
+        env={**os.environ, "GITHUB_OUTPUT": str(output)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return output.read_text(), done.stdout
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the workflow's steps use jq")
+def test_an_outage_alone_opens_no_audit_issue_and_the_log_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evidencelint.cli import main
+    from tests.helpers import MINIMAL_PAGE
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "page.yaml").write_text(MINIMAL_PAGE)
+    assert main(["audit", "content", "--out", "previous", "--today", "2026-11-21"]) == 0
+    # Next week the cache is gone and nothing can be asked.
+    monkeypatch.setenv("EVIDENCELINT_CACHE_DIR", str(tmp_path / "evicted-cache"))
+    args = ["audit", "content", "--out", "report", "--since", "previous/report.json"]
+    main([*args, "--offline", "--today", "2026-11-28"])
+    output, log = _run_news_step(tmp_path)
+    assert output == "new=false\n"
+    assert "::warning title=Crossref unreachable::1 of 1 DOIs could not be checked" in log
+
+    # Something really new during the outage (a review fell due) still opens it.
+    main([*args, "--offline", "--today", "2029-02-01"])
+    output, _ = _run_news_step(tmp_path)
+    assert output == "new=true\n"

@@ -16,10 +16,18 @@ from typing import Any
 from evidencelint import __version__
 from evidencelint.config import Policy
 from evidencelint.engine import RunResult, UsageError
-from evidencelint.report import finding_json, summary
+from evidencelint.report import coverage_json, finding_json, summary
+from evidencelint.validators import integrity, references, registry
 from evidencelint.validators.dates import add_months
 
 _IDENTITY = ("name", "path", "page", "claim", "reference", "doi", "field")
+VERDICTS = frozenset(
+    rule.name
+    for rule in (*registry.RULES, *integrity.RULES, references.DOI_CONFLICT)
+    if rule is not registry.DOI_UNVERIFIED
+)
+"""Findings that only a registry answer can give: when their DOI could not be checked,
+their absence this run says nothing."""
 
 
 def build_audit(
@@ -28,19 +36,35 @@ def build_audit(
     policy: Policy,
     previous: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    findings = [finding_json(f) for f in result.findings]
+    # Not checked this run: what the answers say, and every DOI a doi-unverified
+    # finding names, whatever its wording.
+    unchecked = set(result.coverage.unchecked) | {
+        f.doi for f in result.findings if f.name == "doi-unverified" and f.doi is not None
+    }
+    known = _last_verified(previous) if previous is not None else {}
+    findings = []
+    for finding in result.findings:
+        row = finding_json(finding)
+        if finding.doi is None:
+            row["last_verified"] = None
+        elif finding.doi in unchecked:
+            row["last_verified"] = known.get(_identity(row))
+        else:
+            row["last_verified"] = today.isoformat()
+        findings.append(row)
     document: dict[str, Any] = {
         "tool": "evidencelint",
         "version": __version__,
         "today": today.isoformat(),
         "audit": True,
+        "verification": coverage_json(result.coverage),
         "policy": policy.to_json(),
         "findings": findings,
         "summary": summary(result),
         "pages": page_reviews(result, policy, today),
     }
     if previous is not None:
-        document["since"] = changes(previous, findings)
+        document["since"] = changes(previous, findings, unchecked)
     return document
 
 
@@ -75,13 +99,57 @@ def _identity(finding: Mapping[str, Any]) -> tuple[Any, ...]:
     return tuple(finding.get(key) for key in _IDENTITY)
 
 
-def changes(previous: Mapping[str, Any], findings: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    before = {_identity(f): f for f in previous.get("findings", [])}
+def _previous_findings(previous: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The previous audit's findings and those it carried forward unchecked."""
+    since = previous.get("since")
+    carried = since.get("not_rechecked") if isinstance(since, Mapping) else None
+    rows = [*previous.get("findings", []), *(carried if isinstance(carried, list) else [])]
+    # A report is read back from a cache or an artifact: a row whose identity is not
+    # plain text or numbers cannot be compared and is left out.
+    return [
+        f
+        for f in rows
+        if isinstance(f, Mapping)
+        and all(isinstance(f.get(k), str | int | None) for k in _IDENTITY)
+        and isinstance(f.get("message", ""), str)
+    ]
+
+
+def _last_verified(previous: Mapping[str, Any]) -> dict[tuple[Any, ...], str | None]:
+    """Identity -> the date a previous audit last verified the finding. Reports written
+    before the date was kept count as verified on their own audit date."""
+    fallback = previous.get("today") if isinstance(previous.get("today"), str) else None
+    dates: dict[tuple[Any, ...], str | None] = {}
+    for f in _previous_findings(previous):
+        when = f.get("last_verified", fallback) if f.get("doi") is not None else None
+        dates[_identity(f)] = when if isinstance(when, str) else None
+    return dates
+
+
+def changes(
+    previous: Mapping[str, Any],
+    findings: Sequence[Mapping[str, Any]],
+    unchecked: set[str] | frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """New and resolved findings since `previous`. A previous registry verdict whose
+    DOI could not be checked this run (`unchecked`) is not resolved: it is carried
+    forward as `not_rechecked`, with the date it was last verified."""
+    before = {_identity(f): f for f in _previous_findings(previous)}
     now = {_identity(f): f for f in findings}
+    dates = _last_verified(previous)
+    resolved, carried = [], []
+    for key, f in before.items():
+        if key in now:
+            continue
+        if f.get("name") in VERDICTS and f.get("doi") in unchecked:
+            carried.append({**f, "last_verified": dates.get(key)})
+        else:
+            resolved.append(f)
     return {
         "previous_today": previous.get("today"),
         "new": [f for key, f in now.items() if key not in before],
-        "resolved": [f for key, f in before.items() if key not in now],
+        "resolved": resolved,
+        "not_rechecked": carried,
     }
 
 

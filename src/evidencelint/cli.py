@@ -79,9 +79,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Like parse_args, but an unknown option is reported with its command's usage
+    (`check --bad-option` shows how to call `check`)."""
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        message = f"unrecognized arguments: {' '.join(extras)}"
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        command = commands.choices.get(getattr(args, "command", None) or "")
+        (command or parser).error(message)
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     try:
         if args.command == "schema":
             return _schema(args)
@@ -142,9 +154,12 @@ def _exit_code(result: RunResult) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from evidencelint.report import render
+    from evidencelint.terminal import wants_colour
 
-    result, _, today = _run(args, refresh=args.refresh)
-    _emit(render(args.format, result, today), args.output)
+    result, config, today = _run(args, refresh=args.refresh)
+    _say_if_empty(result, args, config)
+    colour = args.output is None and wants_colour(sys.stdout)
+    _emit(render(args.format, result, today, colour), args.output)
     return _exit_code(result)
 
 
@@ -160,6 +175,7 @@ def _audit(args: argparse.Namespace) -> int:
     # An audit trusts no cached verdict: retractions and new versions appear after
     # publication. Offline, the cache is all there is.
     result, config, today = _run(args, refresh=not args.offline)
+    _say_if_empty(result, args, config)
     document = build_audit(result, today, config.policy, previous)
     out: Path = args.out
     write_text_atomic(
@@ -169,12 +185,30 @@ def _audit(args: argparse.Namespace) -> int:
     write_text_atomic(out / "report.html", render_html(document))
     s = document["summary"]
     new = f", {len(document['since']['new'])} new since {args.since}" if previous else ""
+    carried = document["since"]["not_rechecked"] if previous else []
+    if carried:
+        new += f", {len(carried)} earlier verdicts not re-checked"
+    notice = document["verification"]["notice"]
+    if notice:
+        print(f"evidencelint audit: verification incomplete: {notice}", file=sys.stderr)
     print(
         f"evidencelint audit: {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos "
         f"in {s['pages']} pages{new}; reports in {out}/",
         file=sys.stderr,
     )
+    # A retraction known from the last audit still stands when it could not be re-checked.
+    if any(f.get("severity") == "error" for f in carried):
+        return EXIT_ERRORS
     return _exit_code(result)
+
+
+def _say_if_empty(result: RunResult, args: argparse.Namespace, config: Config) -> None:
+    if result.files == 0:
+        where = ", ".join(args.paths) if args.paths else str(config.content)
+        print(
+            f"evidencelint: found no content files (*.yaml, *.yml) in {where}: nothing was checked",
+            file=sys.stderr,
+        )
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -203,8 +237,11 @@ def _rules(args: argparse.Namespace) -> int:
         return EXIT_OK
     text = explain(args.rule)
     if text is None:
+        from evidencelint.catalogue import unknown_rule_hint
+
         print(
-            f"evidencelint: no rule named {args.rule!r}; `evidencelint rules` lists them",
+            f"evidencelint: no rule named {args.rule!r}{unknown_rule_hint(args.rule)}; "
+            "`evidencelint rules` lists them",
             file=sys.stderr,
         )
         return EXIT_FAILURE

@@ -94,6 +94,11 @@ def load_config(
     cwd = cwd or Path.cwd()
     environ = os.environ if environ is None else environ
     source = explicit if explicit is not None else discover(cwd)
+    if explicit is not None and explicit.is_dir():
+        raise ConfigError(
+            f"configuration file {explicit} is a folder; give the TOML file itself "
+            "(evidencelint.toml or pyproject.toml)"
+        )
     if explicit is not None and not explicit.is_file():
         raise ConfigError(f"configuration file {explicit} does not exist")
     table: dict[str, Any] = {}
@@ -119,6 +124,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path} is not valid TOML: it is not UTF-8 text (byte {exc.start + 1} cannot be "
+            "read); save it as UTF-8"
+        ) from None
 
 
 def _build(
@@ -201,12 +211,17 @@ def _positive(
 def _severities(table: Any, where: str) -> dict[str, Severity | None]:
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: `severity` must be a table of rule = level")
-    from evidencelint.catalogue import RULE_NAMES  # late: the catalogue imports the rules
+    # late: the catalogue imports the rules
+    from evidencelint.catalogue import rule_name, unknown_rule_hint
 
     result: dict[str, Severity | None] = {}
-    for name, level in table.items():
-        if name not in RULE_NAMES:
-            raise ConfigError(f"{where}: `severity` names unknown rule {name!r}")
+    for written, level in table.items():
+        name = rule_name(written)
+        if name is None:
+            raise ConfigError(
+                f"{where}: `severity` names unknown rule {written!r}{unknown_rule_hint(written)}"
+                " (`evidencelint rules` lists the names and codes)"
+            )
         if level == "off":
             result[name] = None
         elif level in {s.value for s in Severity}:

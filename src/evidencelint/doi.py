@@ -30,14 +30,26 @@ def normalise_doi(text: str) -> str | None:
     return check_doi(text).normalised
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def check_doi(text: str) -> DoiCheck:
+def written_doi(text: str) -> str:
+    """The DOI as the file writes it, without its prefix but in its own case, for
+    messages: an editor searching the file for it finds it."""
+    candidate = _bare(text)
+    return candidate if _VALID.match(candidate) and candidate.isprintable() else text.strip()
+
+
+def _bare(text: str) -> str:
     raw = text.strip()
     candidate = raw
     for _ in range(2):  # 'doi: https://doi.org/10...' carries two prefixes
         candidate = _PREFIXES.sub("", candidate, count=1).strip()
     if "doi.org/" in raw.lower():
         candidate = unquote(candidate)
+    return candidate
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def check_doi(text: str) -> DoiCheck:
+    candidate = _bare(text)
     if _VALID.match(candidate) and candidate.isprintable():
         return DoiCheck(candidate.lower())
     return DoiCheck(None, _diagnose(candidate))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from evidencelint.config import Config
@@ -18,7 +18,7 @@ from evidencelint.resolve import ReferenceEntry, SharedReferences, shared_entrie
 from evidencelint.scan import scan_pages
 from evidencelint.validators import integrity, references, registry, structure
 from evidencelint.validators.base import RuleContext
-from evidencelint.verification import Verifier
+from evidencelint.verification import Outcome, Verification, Verifier
 
 YAML_SUFFIXES = (".yaml", ".yml")
 FileIdentity = tuple[int, int] | Path
@@ -29,10 +29,42 @@ class UsageError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class Coverage:
+    """How many of the run's DOIs were checked against the registry this run, and why
+    the others were not: taken from the answers, so a switched-off or suppressed
+    `doi-unverified` finding cannot make an unchecked DOI look checked."""
+
+    dois: int = 0
+    unchecked: Mapping[str, str] = field(default_factory=dict)
+    """Normalised DOI -> why it was not checked this run."""
+
+    @classmethod
+    def of(cls, dois: Iterable[str], answers: Mapping[str, Verification]) -> Coverage:
+        dois = sorted(dois)
+        unchecked: dict[str, str] = {}
+        for doi in dois:
+            answer = answers.get(doi)
+            if answer is None:
+                unchecked[doi] = "not looked up"
+            elif answer.outcome is Outcome.UNVERIFIED:
+                unchecked[doi] = answer.detail or "no answer"
+            elif answer.stale_since:
+                unchecked[doi] = (
+                    f"service unreachable, answered from a cache of {answer.stale_since}"
+                )
+        return cls(len(dois), unchecked)
+
+    @property
+    def complete(self) -> bool:
+        return not self.unchecked
+
+
+@dataclass(frozen=True, slots=True)
 class RunResult:
     findings: list[Finding]
     files: int
     pages: Sequence[PageSummary]
+    coverage: Coverage = field(default_factory=Coverage)
 
     @property
     def claims(self) -> int:
@@ -120,6 +152,7 @@ def run_check(
         if (doi := normalise_doi(entry.reference.doi)) is not None
     }
     ctx = RuleContext(config.policy, today, verifier.verify(sorted(dois)))
+    coverage = Coverage.of(dois, ctx.answers)
 
     findings += structure.duplicate_page_ids(summaries)
     findings += references.conflicts(
@@ -135,7 +168,7 @@ def run_check(
     findings += references.duplicates(selected_shared, None, report_shared=True)
     findings += registry.check(shared_to_verify, None, ctx)
     findings += integrity.check(shared_to_verify, None, ctx)
-    return RunResult(apply_policy(findings, gates, config.policy), len(files), summaries)
+    return RunResult(apply_policy(findings, gates, config.policy), len(files), summaries, coverage)
 
 
 def _shown(path: Path) -> str:

@@ -57,7 +57,9 @@ def _rule_names() -> list[str]:
 
 
 def _rule_enum(schema: dict[str, Any]) -> None:
-    schema["enum"] = list(_rule_names())
+    from evidencelint.catalogue import RULES
+
+    schema["enum"] = [*_rule_names(), *sorted(rule.code for rule in RULES)]
 
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
@@ -111,7 +113,7 @@ class Suppression(_Strict):
     """A deliberate, explained suppression of one finding name on a claim."""
 
     rule: str = Field(
-        description="the finding name to suppress",
+        description="the finding name (or its code, EL601) to suppress",
         json_schema_extra=_rule_enum,
     )
     reason: Text = Field(description="why the finding does not apply here")
@@ -119,13 +121,16 @@ class Suppression(_Strict):
     @field_validator("rule")
     @classmethod
     def _known_rule(cls, value: str) -> str:
-        if value not in _rule_names():
+        from evidencelint.catalogue import rule_name, unknown_rule_hint
+
+        name = rule_name(value)
+        if name is None:
             raise PydanticCustomError(
                 "unknown_rule",
-                "'{value}' is not a finding name; `evidencelint rules` lists them",
-                {"value": value},
+                "'{value}' is not a finding name or code{hint}; `evidencelint rules` lists them",
+                {"value": value, "hint": unknown_rule_hint(value)},
             )
-        return value
+        return name
 
 
 class Claim(_Strict):

@@ -5,21 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
 from evidencelint import __version__
 from evidencelint.catalogue import RULES, find_rule
-from evidencelint.engine import RunResult
+from evidencelint.engine import Coverage, RunResult
 from evidencelint.findings import Finding, Severity
+from evidencelint.terminal import severity_label
 
 FORMATS = ("text", "json", "github", "sarif", "markdown")
 INFORMATION_URI = "https://github.com/evidencelint/evidencelint"
 
 
-def render(fmt: str, result: RunResult, today: dt.date) -> str:
+def render(fmt: str, result: RunResult, today: dt.date, colour: bool = False) -> str:
+    if fmt == "text":
+        return render_text(result, today, colour)
     renderers: dict[str, Callable[[RunResult, dt.date], str]] = {
         "text": render_text,
         "json": render_json,
@@ -43,18 +46,65 @@ def summary(result: RunResult) -> dict[str, int]:
     }
 
 
-def render_text(result: RunResult, today: dt.date) -> str:
+def coverage_json(coverage: Coverage) -> dict[str, Any]:
+    """How much of the run was verified, for reports to open with when not all of it."""
+    reasons = Counter(coverage.unchecked.values())
+    return {
+        "dois": coverage.dois,
+        "checked": coverage.dois - len(coverage.unchecked),
+        "unchecked": len(coverage.unchecked),
+        "complete": coverage.complete,
+        "reasons": dict(reasons.most_common()),
+        "notice": coverage_notice(coverage.dois, reasons),
+    }
+
+
+def coverage_notice(dois: int, reasons: Counter[str] | dict[str, int]) -> str | None:
+    """'17 of 17 DOIs could not be checked: <why>; ...', or None when all were checked."""
+    reasons = Counter(reasons)
+    unchecked = sum(reasons.values())
+    if not unchecked:
+        return None
+    if len(reasons) == 1:
+        why = next(iter(reasons))
+    else:
+        why = "; ".join(f"{reason} ({n})" for reason, n in reasons.most_common())
+    why = " ".join(why.split())  # one line, whatever the registry said
+    return (
+        f"{unchecked} of {_plural(dois, 'DOI')} could not be checked: {why}; what follows "
+        "says nothing about whether those works were retracted, withdrawn, corrected or "
+        "superseded"
+    )
+
+
+def render_text(result: RunResult, today: dt.date, colour: bool = False) -> str:
+    """`path:line:col: severity: CODE name message` a line (the severity after page
+    status and configuration), the counts, then what blocks the commit."""
     lines = [
-        f"{f.path}:{f.line}:{f.column}: {f.code} {f.name} {f.message}" for f in result.findings
+        f"{f.path}:{f.line}:{f.column}: {severity_label(f.severity, colour)} "
+        f"{f.code} {f.name} {f.message}"
+        for f in result.findings
     ]
     s = summary(result)
+    blocking = f"; {blocking_note(result.findings)}" if result.findings else ""
     lines.append(
         f"{_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}, "
         f"{_plural(s['infos'], 'info')} in {_plural(s['files'], 'file')} "
         f"({_plural(s['pages'], 'page')}, {_plural(s['claims'], 'claim')}, "
-        f"{_plural(s['references'], 'reference')})"
+        f"{_plural(s['references'], 'reference')}){blocking}"
     )
     return "\n".join(lines) + "\n"
+
+
+def blocking_note(findings: Sequence[Finding]) -> str:
+    """What stops the commit (exit 1), by rule; or that nothing does."""
+    errors = Counter(f"{f.code} {f.name}" for f in findings if f.severity is Severity.ERROR)
+    if not errors:
+        return "nothing blocks the commit (warnings and infos do not)"
+    total = sum(errors.values())
+    rules = ", ".join(f"{rule} ({n})" for rule, n in sorted(errors.items()))
+    verb = "blocks" if total == 1 else "block"
+    return f"{_plural(total, 'error')} {verb} the commit: {rules}"
 
 
 def _plural(count: int, word: str) -> str:
@@ -91,6 +141,7 @@ def check_document(result: RunResult, today: dt.date) -> dict[str, Any]:
         "tool": "evidencelint",
         "version": __version__,
         "today": today.isoformat(),
+        "verification": coverage_json(result.coverage),
         "findings": [finding_json(f) for f in result.findings],
         "summary": summary(result),
     }
@@ -111,9 +162,54 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+ANNOTATION_CAP = 10
+"""GitHub shows at most 10 error, 10 warning and 10 notice annotations of a step."""
+_IMPORTANCE = ("EL5", "EL4", "EL1", "EL2", "EL6", "EL3")
+"""Within a level, which findings matter most: changed evidence, wrong DOIs, files that
+cannot be read as written, citations, review dates, references."""
+
+
+def _importance(finding: Finding) -> tuple[int, int]:
+    prefix = finding.code[:3]
+    rank = _IMPORTANCE.index(prefix) if prefix in _IMPORTANCE else len(_IMPORTANCE)
+    if finding.name == "doi-unverified":  # says nothing about the content: last
+        rank = len(_IMPORTANCE) + 1
+    return (finding.severity.rank, rank)
+
+
+def annotated(findings: Sequence[Finding]) -> tuple[list[Finding], dict[Severity, int]]:
+    """The findings GitHub will show, most important first, leaving room on the
+    highest level that overflows for one annotation that counts the others; and how
+    many of each level are left out."""
+    ordered = sorted(findings, key=_importance)
+    by_level = {s: [f for f in ordered if f.severity is s] for s in Severity}
+    overflowing = [s for s in Severity if len(by_level[s]) > ANNOTATION_CAP]
+    shown: list[Finding] = []
+    hidden: dict[Severity, int] = {}
+    for level, rows in by_level.items():
+        room = ANNOTATION_CAP - (1 if overflowing and level is overflowing[0] else 0)
+        shown += rows[:room]
+        if len(rows) > room:
+            hidden[level] = len(rows) - room
+    return shown, hidden
+
+
+def _more_annotation(level: Severity, hidden: dict[Severity, int]) -> str:
+    total = sum(hidden.values())
+    counts = ", ".join(_plural(n, s.value) for s, n in hidden.items())
+    title = _escape_property(f"evidencelint: {total} more")
+    return (
+        f"::{_GITHUB_LEVEL[level]} title={title}::{total} more findings ({counts}) are not "
+        f"annotated: GitHub shows at most {ANNOTATION_CAP} of each level per step. The job "
+        "summary lists every finding."
+    )
+
+
 def render_github(result: RunResult, today: dt.date) -> str:
     lines = []
-    for f in result.findings:
+    shown, hidden = annotated(result.findings)
+    first_hidden = next((s for s in Severity if s in hidden), None)
+    for i, f in enumerate(shown):
         props = ",".join(
             f"{key}={_escape_property(value)}"
             for key, value in (
@@ -124,6 +220,9 @@ def render_github(result: RunResult, today: dt.date) -> str:
             )
         )
         lines.append(f"::{_GITHUB_LEVEL[f.severity]} {props}::{_escape_data(f.message)}")
+        last_of_level = i + 1 == len(shown) or shown[i + 1].severity is not f.severity
+        if f.severity is first_hidden and last_of_level:
+            lines.append(_more_annotation(f.severity, hidden))
     s = summary(result)
     lines.append(
         f"evidencelint: {_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}, "
@@ -219,8 +318,12 @@ def explain(name_or_code: str) -> str | None:
 
 
 def list_rules() -> str:
+    """One line a rule: code, name, default severity (both levels where they depend on
+    the field or the page), summary, and when the severity varies, how."""
     width = max(len(rule.name) for rule in RULES)
+    levels = max(len(rule.severity_label or rule.severity.value) for rule in RULES)
     return "".join(
-        f"{rule.code}  {rule.name:<{width}}  {rule.severity.value:<7}  {rule.summary}\n"
+        f"{rule.code}  {rule.name:<{width}}  {rule.severity_label or rule.severity.value:<{levels}}"
+        f"  {rule.summary}{f' ({rule.severity_note})' if rule.severity_note else ''}\n"
         for rule in RULES
     )

@@ -11,7 +11,11 @@ from typing import Any
 
 from evidencelint.report_markdown import (
     INTEGRITY,
+    all_verified,
+    carried_forward,
     change_groups,
+    coverage_notice,
+    nothing_changed,
     pages_due,
     review_state,
     what_to_do,
@@ -42,6 +46,7 @@ th, td { text-align: left; vertical-align: top; padding: .35rem .5rem;
 th { background: #fafafa; }
 code { font-size: .85em; word-break: break-all; }
 .muted { color: var(--muted); }
+.notice { border-left: .3rem solid var(--warning); background: #fff3e0; padding: .5rem .75rem; }
 @media print { .charts { grid-template-columns: 1fr 1fr; } figure, tr { break-inside: avoid; }
   body { font-size: 11pt; } }
 """
@@ -184,8 +189,10 @@ def render_audit(document: Mapping[str, Any]) -> str:
         ]
         for p in pages_due(document)
     ]
+    notice = coverage_notice(document)
     sections = [
         f"<h1>Evidence audit, {escape(document['today'])}</h1>",
+        *([_notice_html(notice)] if notice else []),
         f'<p class="muted">Policy: review every {policy["review_interval_months"]} months; '
         f"due-soon window {window} days; evidence older than "
         f"{policy['evidence_max_age_years']} years reported. "
@@ -202,7 +209,9 @@ def render_audit(document: Mapping[str, Any]) -> str:
         _figure("Findings by rule and severity", bar_chart(_by_rule(findings))),
         _figure(
             "Retracted, withdrawn, corrected or superseded evidence by page",
-            bar_chart(_integrity_by_page(findings)),
+            bar_chart(_integrity_by_page(findings))
+            if notice is None or _integrity_by_page(findings)
+            else f'<p class="muted">{escape(nothing_changed(document))}</p>',
         ),
         "</div>",
         '<h2 id="overdue">Reviews overdue and due soon</h2>',
@@ -214,8 +223,11 @@ def render_audit(document: Mapping[str, Any]) -> str:
         "<h2>Evidence that changed</h2>",
         _table(
             ["", "where", "rule", "what", "what to do"],
-            _finding_rows([f for f in findings if f["name"] in INTEGRITY], advice=True),
-            "No cited work was retracted, withdrawn, corrected or superseded.",
+            _finding_rows(
+                [f for f in [*findings, *carried_forward(document)] if f["name"] in INTEGRITY],
+                advice=True,
+            ),
+            nothing_changed(document),
         ),
         "<h2>Uncited claims</h2>",
         _table(
@@ -227,7 +239,7 @@ def render_audit(document: Mapping[str, Any]) -> str:
         _table(
             ["", "where", "rule", "message"],
             _finding_rows([f for f in findings if f["name"] == "doi-unverified"]),
-            "Every DOI was verified.",
+            all_verified(document),
         ),
         "<h2>All findings</h2>",
         _table(["", "where", "rule", "message"], _finding_rows(findings), "No findings."),
@@ -241,12 +253,16 @@ def render_audit(document: Mapping[str, Any]) -> str:
     )
 
 
+def _notice_html(notice: str) -> str:
+    return f'<p class="notice" role="alert"><b>Verification incomplete: {escape(notice)}.</b></p>'
+
+
 def _changes_html(since: Mapping[str, Any]) -> str:
-    new, resolved = since["new"], since["resolved"]
+    new, resolved, carried = since["new"], since["resolved"], since.get("not_rechecked")
     title = (
         f"<h2>Changed since {escape(str(since.get('previous_today') or 'the previous audit'))}</h2>"
     )
-    if not new and not resolved:
+    if not new and not resolved and not carried:
         return title + '<p class="muted">Nothing changed since the previous audit.</p>'
     parts = [title]
     for heading, rows in change_groups(since):

@@ -50,9 +50,66 @@ def findings_table(findings: Sequence[Finding]) -> list[str]:
     )
 
 
+def coverage_notice(document: Mapping[str, Any]) -> str | None:
+    """The report's opening warning when some DOIs could not be checked."""
+    verification = document.get("verification") or {}
+    notice = verification.get("notice")
+    return str(notice) if notice else None
+
+
+def nothing_changed(document: Mapping[str, Any]) -> str:
+    """What 'Evidence that changed' says when it lists nothing: that nothing was
+    retracted only when every DOI was checked this run."""
+    verification = document.get("verification") or {}
+    unchecked, dois = verification.get("unchecked", 0), verification.get("dois", 0)
+    if not unchecked:
+        return "No cited work was retracted, withdrawn, corrected or superseded."
+    if unchecked == dois:
+        return (
+            f"Unknown: none of the {dois} DOIs could be checked, so nothing is known of "
+            "retractions, withdrawals, corrections or newer versions."
+        )
+    return (
+        f"None found among the {dois - unchecked} DOIs checked; {unchecked} could not be "
+        "checked, and nothing is known of those."
+    )
+
+
+def all_verified(document: Mapping[str, Any]) -> str:
+    """What 'DOIs that could not be verified' says when no finding lists one."""
+    return coverage_notice(document) or "Every DOI was verified."
+
+
+def carried_forward(document: Mapping[str, Any]) -> list[Finding]:
+    """Previous verdicts that could not be re-checked this run, marked as such."""
+    return _not_rechecked(document.get("since") or {})
+
+
+def _not_rechecked(since: Mapping[str, Any]) -> list[Finding]:
+    return [
+        {
+            **f,
+            "message": f"{f['message']} (not re-checked this run; last verified "
+            f"{f.get('last_verified') or 'by an earlier audit'})",
+        }
+        for f in since.get("not_rechecked", [])
+    ]
+
+
+def _notice_lines(document: Mapping[str, Any]) -> list[str]:
+    notice = coverage_notice(document)
+    return [f"> ⚠️ **Verification incomplete: {notice}.**", ""] if notice else []
+
+
 def render_check(document: Mapping[str, Any]) -> str:
     findings = document["findings"]
-    lines = ["## evidencelint", "", _summary_line(document["summary"]), ""]
+    lines = [
+        "## evidencelint",
+        "",
+        *_notice_lines(document),
+        _summary_line(document["summary"]),
+        "",
+    ]
     if findings:
         lines += findings_table(findings)
     else:
@@ -75,6 +132,7 @@ def render_audit(document: Mapping[str, Any]) -> str:
     lines = [
         f"# Evidence audit, {document['today']}",
         "",
+        *_notice_lines(document),
         _summary_line(document["summary"]),
         "",
         f"Policy: review every {policy['review_interval_months']} months, due-soon window "
@@ -105,7 +163,7 @@ def render_audit(document: Mapping[str, Any]) -> str:
     else:
         lines.append("Every page is within its review interval.")
     lines += ["", "## Evidence that changed", ""]
-    changed = _by_name(findings, *INTEGRITY)
+    changed = _by_name([*findings, *carried_forward(document)], *INTEGRITY)
     if changed:
         lines += table(
             ["", "where", "what", "what to do"],
@@ -115,13 +173,13 @@ def render_audit(document: Mapping[str, Any]) -> str:
             ),
         )
     else:
-        lines.append("No cited work was retracted, withdrawn, corrected or superseded.")
+        lines.append(nothing_changed(document))
     lines += ["", "## Uncited claims", ""]
     uncited = _by_name(findings, "citation-missing")
     lines += findings_table(uncited) if uncited else ["Every claim cites a source."]
     lines += ["", "## DOIs that could not be verified", ""]
     unverified = _by_name(findings, "doi-unverified")
-    lines += findings_table(unverified) if unverified else ["Every DOI was verified."]
+    lines += findings_table(unverified) if unverified else [all_verified(document)]
     lines += ["", "## Findings by rule", ""]
     counts = Counter((f["code"], f["name"], f["severity"]) for f in findings)
     lines += table(
@@ -154,6 +212,7 @@ def change_groups(since: Mapping[str, Any]) -> list[tuple[str, list[Finding]]]:
         ("Pages newly overdue", _by_name(new, "review-overdue")),
         ("Other new findings", [f for f in new if f["name"] not in (*INTEGRITY, "review-overdue")]),
         ("Resolved since", list(since["resolved"])),
+        ("Not re-checked this run: the last verdict stands", _not_rechecked(since)),
     ]
     return [(title, rows) for title, rows in groups if rows]
 
@@ -161,7 +220,7 @@ def change_groups(since: Mapping[str, Any]) -> list[tuple[str, list[Finding]]]:
 def _changes(since: Mapping[str, Any]) -> list[str]:
     new, resolved = since["new"], since["resolved"]
     lines = [f"## Changed since {since.get('previous_today') or 'the previous audit'}", ""]
-    if not new and not resolved:
+    if not new and not resolved and not since.get("not_rechecked"):
         return [*lines, "Nothing changed since the previous audit.", ""]
     for title, rows in change_groups(since):
         lines += [f"### {title}", "", *findings_table(rows), ""]

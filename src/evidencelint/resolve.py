@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from typing import Any
 
 from evidencelint.citation_syntax import InlineCitation, find_citations, parse_author_year
 from evidencelint.documents import BibliographyDoc, PageDoc
-from evidencelint.doi import normalise_doi
+from evidencelint.doi import normalise_doi, written_doi
 from evidencelint.findings import Position
 from evidencelint.model import Claim, Reference
 from evidencelint.names import family_name, fold, is_et_al
@@ -47,6 +48,12 @@ class ReferenceEntry:
         return self.source.value((*self.source_path, name))
 
     @property
+    def written_doi(self) -> str:
+        """The reference's DOI as its file writes it (empty when it has none)."""
+        ref = self.reference
+        return written_doi(ref.doi) if ref is not None and ref.doi is not None else ""
+
+    @property
     def first_family_key(self) -> str | None:
         first = self._first_author()
         if first is None or is_et_al(first):
@@ -78,6 +85,10 @@ class ReferenceEntry:
         authors = self.raw.get("authors") if isinstance(self.raw, Mapping) else None
         if isinstance(authors, list) and authors and isinstance(authors[0], str):
             return authors[0]
+        if isinstance(authors, str) and authors.strip():
+            # 'He M, Qin W, Zhao C' written as one string: its schema finding says so, and
+            # [He 2022] still names this reference rather than none.
+            return re.split(r"[,;]|\band\b", authors, maxsplit=1)[0].strip() or None
         return None
 
     @property

@@ -17,3 +17,6 @@ class Rule:
     example: str
     fix: str
     severity_note: str = ""
+    """How the default severity varies (by field, by page status), in words."""
+    severity_label: str = ""
+    """The default severities in short ('error/warning') when they vary."""

@@ -127,7 +127,11 @@ def _one(
             f"got {_describe_input(value)}",
         )
     if kind == "iso_date":
-        return (position, f"`{name}` {error['msg']}, got {_describe_input(value)}")
+        # "'2020-13-10' is not a real calendar date" already quotes the value.
+        message = str(error["msg"])
+        if str(value) not in message:
+            message += f", got {_describe_input(value)}"
+        return (position, f"`{name}` {message}")
     if kind == "published_without_claims":
         return (source.value(("claims",)), str(error["msg"]))
     if kind in {"type_requirements", "unknown_rule"}:

@@ -125,7 +125,21 @@ def _unresolved_message(page: ResolvedPage, resolution: Resolution) -> str:
             entry = same_year[close[0]]
             assert entry.reference is not None and entry.reference.authors
             hint = f"; did you mean {family_name(entry.reference.authors[0])} ('{entry.key}')?"
+        else:
+            hint = _closest_author_year(page, citation.family or "", citation.year)
     return (
         f"[{citation.text}] matches no reference: none has first author '{citation.family}' "
         f"and year {suffix}{hint}"
     )
+
+
+def _closest_author_year(page: ResolvedPage, family: str, year: int | None) -> str:
+    """'; did you mean [Hee 2021] ...?' over every reference the page can cite, when
+    neither the name nor the year alone finds one: both may be mistyped."""
+    labels: dict[str, str] = {}
+    for entry in page.available.values():
+        ref = entry.reference
+        if ref is not None and ref.year is not None and ref.authors and entry.first_family_key:
+            labels.setdefault(f"{family_name(ref.authors[0])} {ref.year}", entry.key)
+    close = process.extractOne(f"{family} {year}", list(labels), score_cutoff=70)
+    return f"; did you mean [{close[0]}] ('{labels[close[0]]}')?" if close else ""

@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterator
 
+from evidencelint.documents import PageDoc
 from evidencelint.findings import Finding, Position, Severity
 from evidencelint.model import Status
 from evidencelint.resolve import ResolvedClaim, ResolvedPage
@@ -17,6 +18,7 @@ REVIEW_OVERDUE = Rule(
     name="review-overdue",
     severity=Severity.ERROR,
     severity_note="error for published pages, warning for others",
+    severity_label="error/warning",
     summary="the page's (or claim's) review is past due",
     why="Health information goes out of date: new trials, new guidance, withdrawn advice. "
     "Publishers commit to review pages on a fixed cycle (the NHS: at least every 3 years).",
@@ -79,7 +81,9 @@ def check(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
     doc = page.doc
     p = doc.page
     published = p.status is Status.PUBLISHED
-    if p.last_reviewed is None and published:
+    # A date written but unreadable (misspelt key, wrong format) has its schema finding;
+    # 'no review date' would send the editor looking for something that is there.
+    if p.last_reviewed is None and published and "last_reviewed" not in doc.unreadable:
         yield report(
             REVIEW_DATE_MISSING,
             doc.path,
@@ -114,7 +118,7 @@ def _review(
         yield report(
             REVIEW_DATE_FUTURE,
             doc.path,
-            doc.source.value((*base, "last_reviewed")),
+            doc.source.value((*base, _key(doc, base, "last_reviewed"))),
             f"{what} review date {last_reviewed} lies after today ({ctx.today}); write the "
             "date the review took place",
             page=doc.page.id,
@@ -123,12 +127,12 @@ def _review(
         return
     update = "`last_reviewed`"
     if next_review is not None:
-        due, at = next_review, doc.source.value((*base, "next_review"))
+        due, at = next_review, doc.source.value((*base, _key(doc, base, "next_review")))
         basis = f"its next review was set for {next_review}"
         update = "`last_reviewed` and `next_review`"
     elif last_reviewed is not None:
         due = add_months(last_reviewed, ctx.policy.review_interval_months)
-        at = doc.source.value((*base, "last_reviewed"))
+        at = doc.source.value((*base, _key(doc, base, "last_reviewed")))
         basis = (
             f"last reviewed {last_reviewed}, due {due} "
             f"({_interval(ctx.policy.review_interval_months)} review interval)"
@@ -185,3 +189,8 @@ def _evidence_age(page: ResolvedPage, claim: ResolvedClaim, ctx: RuleContext) ->
             page=doc.page.id,
             claim=claim.claim.id,
         )
+
+
+def _key(doc: PageDoc, base: tuple[str | int, ...], name: str) -> str:
+    """The key a page writes `name` under (a misspelt one read as `name`); claims' own."""
+    return doc.field_key(name) if not base else name

@@ -99,7 +99,7 @@ def check(
     for entry, doi, answer in answered(entries, ctx):
         if answer.outcome is not Outcome.FOUND or answer.record is None:
             continue
-        for rule, message in _problems(doi, answer):
+        for rule, message in _problems(doi, answer, entry.written_doi or doi):
             yield report(
                 rule,
                 entry.path,
@@ -111,7 +111,8 @@ def check(
             )
 
 
-def _problems(doi: str, answer: Verification) -> list[tuple[Rule, str]]:
+def _problems(doi: str, answer: Verification, shown: str) -> list[tuple[Rule, str]]:
+    """`doi` normalised, for comparing; `shown` as the file writes it, for messages."""
     record = answer.record
     if record is None:
         return []
@@ -125,21 +126,21 @@ def _problems(doi: str, answer: Verification) -> list[tuple[Rule, str]]:
         found = notices.get(rule.name, [])
         prefix = _title_prefix(record)
         if found:
-            problems.append((rule, f"{doi} {_verb(rule)}: {_describe(found)}"))
+            problems.append((rule, f"{shown} {_verb(rule)}: {_describe(found)}"))
         elif prefix == rule.name:
-            problems.append((rule, f"{doi} {_verb(rule)}: its registered title says so"))
+            problems.append((rule, f"{shown} {_verb(rule)}: its registered title says so"))
     newer = [*answer.newer_versions]
     newer += [n.doi for n in notices.get(SUPERSEDED.name, []) if n.doi and n.doi != doi]
     newer += list(record.relations.get("is-replaced-by", ()))
     published = list(record.relations.get("is-preprint-of", ()))
     if newer:
         unique = list(dict.fromkeys(newer))
-        problems.append((SUPERSEDED, f"a newer version of {doi} exists: {', '.join(unique)}"))
+        problems.append((SUPERSEDED, f"a newer version of {shown} exists: {', '.join(unique)}"))
     elif published:
         problems.append(
             (
                 SUPERSEDED,
-                f"{doi} is a preprint, published since as {', '.join(dict.fromkeys(published))}",
+                f"{shown} is a preprint, published since as {', '.join(dict.fromkeys(published))}",
             )
         )
     return problems

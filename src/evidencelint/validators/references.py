@@ -138,7 +138,8 @@ def duplicates(
             REFERENCE_DUPLICATE,
             target.path,
             target.field_position("doi"),
-            f"'{target.key}' has the same DOI ({doi}) as '{other.key}'{where} "
+            f"'{target.key}' has the same DOI ({target.written_doi or doi}) as "
+            f"'{other.key}'{where} "
             f"(line {other.field_position('doi').line}); keep one reference and cite it "
             "by that key",
             page=page,
@@ -180,7 +181,8 @@ def conflicts(
             if not others or _confirmed(entry.reference.title, doi, ctx):
                 continue
             where = "; ".join(
-                f"{other_doi} in {other.path} (line {other.field_position('doi').line})"
+                f"{other.written_doi or other_doi} in {other.path} "
+                f"(line {other.field_position('doi').line})"
                 for other, other_doi in others
             )
             yield report(
@@ -188,7 +190,7 @@ def conflicts(
                 entry.path,
                 entry.field_position("doi"),
                 f"'{entry.key}' cites the same work as another reference with a different "
-                f"DOI: {doi} here, {where}; at most one is right",
+                f"DOI: {entry.written_doi or doi} here, {where}; at most one is right",
                 page=page,
                 reference=entry.key,
                 doi=doi,

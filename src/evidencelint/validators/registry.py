@@ -50,6 +50,7 @@ METADATA_MISMATCH = Rule(
     name="metadata-mismatch",
     severity=Severity.WARNING,
     severity_note="error for title and first author, warning for the other fields",
+    severity_label="error/warning",
     summary="the cited title, authors, year, journal, volume, issue or pages disagree with the "
     "registered record",
     why="A DOI that points at a different work than the one named means the claim cites "
@@ -85,6 +86,7 @@ def check(
     comparisons = {} if comparisons is None else comparisons
     for entry, doi, answer in answered(entries, ctx):
         position = entry.field_position("doi")
+        shown = entry.written_doi or doi  # as the file writes it, for the editor to find
         if answer.outcome is Outcome.FOUND:
             yield from _found(entry, doi, answer, page, comparisons)
             continue
@@ -93,7 +95,7 @@ def check(
                 DOI_NOT_FOUND,
                 entry.path,
                 position,
-                f"DOI {doi} is registered nowhere (Crossref and the DOI agencies do not know "
+                f"DOI {shown} is registered nowhere (Crossref and the DOI agencies do not know "
                 "it); check it against the publisher's page",
                 page=page,
                 reference=entry.key,
@@ -104,7 +106,7 @@ def check(
                 DOI_NOT_CROSSREF,
                 entry.path,
                 position,
-                f"DOI {doi} is registered with {answer.detail or 'another agency'}, not "
+                f"DOI {shown} is registered with {answer.detail or 'another agency'}, not "
                 "Crossref; its details cannot be compared automatically",
                 page=page,
                 reference=entry.key,
@@ -115,7 +117,7 @@ def check(
                 DOI_UNVERIFIED,
                 entry.path,
                 position,
-                f"DOI {doi} could not be verified: {answer.detail or 'no answer'}",
+                f"DOI {shown} could not be verified: {answer.detail or 'no answer'}",
                 page=page,
                 reference=entry.key,
                 doi=doi,
@@ -131,12 +133,13 @@ def _found(
 ) -> Iterator[Finding]:
     if entry.reference is None or answer.record is None:
         return
+    shown = entry.written_doi or doi
     if answer.stale_since:
         yield report(
             DOI_UNVERIFIED,
             entry.path,
             entry.field_position("doi"),
-            f"DOI {doi} was checked against the answer cached on {answer.stale_since}: the "
+            f"DOI {shown} was checked against the answer cached on {answer.stale_since}: the "
             "service could not be reached, so newer changes (a retraction) would be missed",
             severity=Severity.INFO,
             page=page,
@@ -151,7 +154,7 @@ def _found(
             METADATA_MISMATCH,
             entry.path,
             entry.field_position(mismatch.field),
-            f"{mismatch.field} does not match the record of DOI {doi}: {mismatch.detail} "
+            f"{mismatch.field} does not match the record of DOI {shown}: {mismatch.detail} "
             f"(registered: {mismatch.expected!r}; cited: {mismatch.actual!r})",
             severity=mismatch.severity,
             page=page,

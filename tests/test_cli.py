@@ -119,7 +119,7 @@ def test_exit_1_and_text_lines(in_tree: Tree, capsys: pytest.CaptureFixture[str]
     assert code == 1
     first = out.splitlines()[0]
     assert re.fullmatch(
-        r"content/page\.yaml:7:\d+: error: EL202 citation-unresolved \[Hee 2022\] .+", first
+        r"content/page\.yaml:7:\d+: EL202 citation-unresolved error: \[Hee 2022\] .+", first
     )
 
 
@@ -341,12 +341,15 @@ def test_text_lines_name_the_effective_severity_and_what_blocks(
     code, out, _ = run(capsys, "check", "content", "--today", "2026-11-21")
     assert code == 1
     lines = out.splitlines()
-    assert re.fullmatch(r"content/page\.yaml:7:\d+: error: EL202 citation-unresolved .+", lines[2])
+    assert re.fullmatch(r"content/page\.yaml:7:\d+: EL202 citation-unresolved error: .+", lines[2])
     # A draft's error is a warning: the line says so, and it does not block.
     assert re.fullmatch(
-        r"content/draft\.yaml:7:\d+: warning: EL202 citation-unresolved .+", lines[0]
+        r"content/draft\.yaml:7:\d+: EL202 citation-unresolved warning: .+", lines[0]
     )
-    assert lines[1].startswith("content/draft.yaml:") and ": warning: EL301 " in lines[1]
+    assert (
+        lines[1].startswith("content/draft.yaml:")
+        and ": EL301 reference-unused warning: " in lines[1]
+    )
     assert lines[-1].endswith(
         " references); 1 error blocks the commit: EL202 citation-unresolved (1)"
     )
@@ -362,8 +365,8 @@ def test_configured_severity_is_the_one_printed(
     )
     code, out, _ = run(capsys, "check", "--today", "2026-11-21")
     assert code == 1
-    assert ": info: EL202 citation-unresolved " in out
-    assert ": error: EL301 reference-unused " in out
+    assert ": EL202 citation-unresolved info: " in out
+    assert ": EL301 reference-unused error: " in out
     assert out.splitlines()[-1].endswith("; 1 error blocks the commit: EL301 reference-unused (1)")
 
 
@@ -393,11 +396,11 @@ def _check_in_subprocess(root: Path, **env: str) -> str:
 
 def test_colour_only_on_request_or_a_terminal(in_tree: Tree) -> None:
     in_tree.write("content/page.yaml", BROKEN_PAGE)
-    red_error = "\x1b[1;31merror:\x1b[0m EL202 citation-unresolved"
+    red_error = "EL202 citation-unresolved \x1b[1;31merror:\x1b[0m "
     plain = _check_in_subprocess(in_tree.root)  # a pipe is not a terminal
-    assert "\x1b[" not in plain and ": error: EL202" in plain
+    assert "\x1b[" not in plain and " EL202 citation-unresolved error: " in plain
     forced = _check_in_subprocess(in_tree.root, FORCE_COLOR="1")
-    assert red_error in forced and "\x1b[33mwarning:\x1b[0m EL301" in forced
+    assert red_error in forced and "EL301 reference-unused \x1b[33mwarning:\x1b[0m " in forced
     assert forced.startswith("content/page.yaml:")  # still clickable
     assert "\x1b[" not in _check_in_subprocess(in_tree.root, FORCE_COLOR="1", NO_COLOR="1")
 

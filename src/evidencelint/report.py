@@ -78,11 +78,12 @@ def coverage_notice(dois: int, reasons: Counter[str] | dict[str, int]) -> str | 
 
 
 def render_text(result: RunResult, today: dt.date, colour: bool = False) -> str:
-    """`path:line:col: severity: CODE name message` a line (the severity after page
+    """`path:line:col: CODE name severity: message` a line (the contract's
+    `path:line:col: CODE name message`, the message led by the severity after page
     status and configuration), the counts, then what blocks the commit."""
     lines = [
-        f"{f.path}:{f.line}:{f.column}: {severity_label(f.severity, colour)} "
-        f"{f.code} {f.name} {f.message}"
+        f"{f.path}:{f.line}:{f.column}: {f.code} {f.name} "
+        f"{severity_label(f.severity, colour)} {f.message}"
         for f in result.findings
     ]
     s = summary(result)

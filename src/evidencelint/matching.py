@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from evidencelint import journals
 from evidencelint.findings import Severity
 from evidencelint.model import Reference
-from evidencelint.names import family_name, fold, is_et_al
+from evidencelint.names import family_name, fold, folds, is_et_al
 from evidencelint.registry.record import Author, WorkRecord
 
 TITLE_THRESHOLD = 92.0
@@ -29,7 +30,6 @@ with `python bench/title_threshold.py` (figures in its output)."""
 _TAG = re.compile(r"<[^<>]+>")
 """A tag never holds '<': with `[^>]+`, every '<' of a long run without '>' scanned to
 the end of the text (quadratic time for a garbled record)."""
-_STOPWORDS = frozenset({"the", "of", "and", "for", "in", "on", "und", "de", "la"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +64,25 @@ _TITLE_STOPWORDS = frozenset(
     | {"as", "or", "vs", "versus", "is", "are", "its", "their"}
 )
 _GREEK = str.maketrans(
-    {"α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta ", "κ": " kappa ", "μ": " mu "}
+    {
+        chr(code): f" {unicodedata.name(chr(code)).split()[-1].lower()} "
+        for code in (*range(0x391, 0x3AA), *range(0x3B1, 0x3CA))
+        if code != 0x3A2  # unassigned
+    }
+    | {"ϵ": " epsilon ", "ϑ": " theta ", "ϕ": " phi ", "ϖ": " pi ", "ϰ": " kappa "}
 )
+"""Greek letters as cited in Latin script: 'ω-3' is 'omega-3', 'TNF-α' 'TNF-alpha'."""
+_LABEL = re.compile(
+    r"^\s*(?:(?:guest\s+|invited\s+)?editorial|(?:invited\s+)?commentary|correspondence"
+    r"|letter(?:\s+to\s+the\s+editors?)?|research\s+letter|viewpoint|perspective"
+    r"|original\s+(?:article|research)|research\s+article|review\s+article|editor'?s\s+note)"
+    r"\s*(?::|[-–—]\s|$)",
+    re.IGNORECASE,
+)
+"""A section label the publisher deposited before (or as) the title: 'Editorial: ...',
+'Letter to the editor: ...'. Not 'Erratum', 'Retraction', 'Reply': those are other works."""
+_NOTE = re.compile(r"\[[^\[\]]*\]")
+"""A bracketed editorial note around the title: '[Guest Editor: ...]', '[Editorial]'."""
 _SUBTITLE = re.compile(r":|\s[-–—]\s|[.?!]\s")
 """Where a subtitle starts. No optional blanks around it: words are split on blanks
 anyway, and a leading run of them was rescanned from each of its positions (quadratic)."""
@@ -86,8 +103,8 @@ def normalise_title(title: str) -> str:
 
 def _title_words(title: str) -> list[str]:
     text = html.unescape(html.unescape(title))  # entities may be escaped twice
-    text = _TAG.sub(" ", text).replace("&", " and ").translate(_GREEK)
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", _TAG.sub(" ", text).replace("&", " and "))
+    text = text.translate(_GREEK)
     decomposed = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     words = re.sub(r"[^\w\s]|_", " ", text).split()
@@ -148,10 +165,11 @@ def title_similarity(cited: str, registered: str) -> float:
 
 
 def _title(reference: Reference, record: WorkRecord) -> Mismatch | None:
-    if not record.titles:
-        return None
+    registered = [core for title in record.titles for core in _cores(title)]
+    if not registered:
+        return None  # no title, or only a section label ('Editorial'): nothing to compare
     cited = _strip_notice_prefix(reference.title)
-    best = max(title_similarity(cited, _strip_notice_prefix(t)) for t in record.titles)
+    best = max(title_similarity(cited, title) for title in registered)
     if best >= TITLE_THRESHOLD:
         return None
     return Mismatch(
@@ -161,6 +179,26 @@ def _title(reference: Reference, record: WorkRecord) -> Mismatch | None:
         "the registered title is different: the DOI may point at another work",
         Severity.ERROR,
     )
+
+
+def _cores(title: str) -> list[str]:
+    """A registered title, and its core without a section label or a bracketed note; none
+    when it is a bare label."""
+    title = _strip_notice_prefix(title)
+    forms = [title]
+    noted = _NOTE.sub(" ", title)
+    if noted != title and _title_words(noted):
+        forms.append(noted)
+    for form in list(forms):
+        label = _LABEL.match(form)
+        if label is None:
+            continue
+        rest = form[label.end() :]
+        if _title_words(rest):
+            forms.append(rest)
+        elif form is title:
+            return []
+    return forms
 
 
 def _strip_notice_prefix(title: str) -> str:
@@ -177,18 +215,21 @@ def _clean(text: str) -> str:
 def _same_person(cited: str, author: Author) -> bool:
     if author.group:
         return fuzz.ratio(fold(cited), fold(author.family)) >= 85
-    cited_family = fold(family_name(cited))
-    family = fold(author.family)
-    if not cited_family or not family:
+    cited_families = folds(family_name(cited)) - {""}
+    families = folds(author.family) - {""}
+    if not cited_families or not families:
         return False
-    if cited_family == family:
-        return True
+    if cited_families & families:
+        return True  # 'Mueller K' for 'Müller'
     # 'van der Berg J' against family 'Berg', given 'Jan van der'; two-word family names
     # split differently; given and family swapped in the record.
-    whole = fold(f"{author.given} {author.family}")
-    return (
-        len(family) >= 3 and cited_family.endswith(family) and whole.endswith(cited_family)
-    ) or cited_family == fold(author.given)
+    wholes = folds(f"{author.given} {author.family}")
+    return any(
+        (len(family) >= 3 and cited_family.endswith(family) and whole.endswith(cited_family))
+        for cited_family in cited_families
+        for family in families
+        for whole in wholes
+    ) or bool(cited_families & folds(author.given))
 
 
 def _looks_like_group(cited: str) -> bool:
@@ -208,7 +249,7 @@ def _authors(reference: Reference, record: WorkRecord) -> Mismatch | None:
     expected = _author_list(registered)
     persons_first = [a for a in registered if not a.group] or registered
     first = registered[0] if _looks_like_group(cited[0]) else persons_first[0]
-    if not _same_person(cited[0], first):
+    if not _same_person(cited[0], first) and not _same_person(cited[0], registered[0]):
         first_group = _looks_like_group(cited[0]) and not has_groups
         if not first_group:
             return Mismatch(
@@ -219,8 +260,11 @@ def _authors(reference: Reference, record: WorkRecord) -> Mismatch | None:
                 Severity.ERROR,
             )
     unknown: list[str] = []
+    # A record often lists only the first authors: cited names past its end are evidence
+    # of nothing unless the part both lists have disagrees (then all unknown names are said).
+    in_both = 0
     position = 0
-    for name in cited:
+    for index, name in enumerate(cited):
         if _looks_like_group(name) and not has_groups:
             continue  # Crossref often omits group authors; not evidence of an error
         match = next(
@@ -229,11 +273,12 @@ def _authors(reference: Reference, record: WorkRecord) -> Mismatch | None:
         )
         if match is None:
             unknown.append(name)
+            in_both += index < len(registered)
         else:
             position = match + 1
     persons = [a for a in registered if not a.group]
     missing = not truncated and len([c for c in cited if not _looks_like_group(c)]) < len(persons)
-    if not unknown and not missing:
+    if not in_both and not missing:
         return None
     parts = []
     if unknown:
@@ -277,11 +322,6 @@ def _year(reference: Reference, record: WorkRecord) -> Mismatch | None:
     )
 
 
-def _tokens(title: str) -> list[str]:
-    text = re.sub(r"[.,:;()'\-/]", " ", title.replace("&", " and "))
-    return [fold(t) for t in text.split() if fold(t) and fold(t) not in _STOPWORDS]
-
-
 _IRREGULAR = {"jpn": "japan"}
 """Abbreviations of the ISO 4 word list that are neither truncations nor contractions."""
 
@@ -301,13 +341,22 @@ def _abbreviates(short: str, word: str) -> bool:
     )
 
 
-def journal_matches(cited: str, container: str) -> bool:
-    a, b = _tokens(cited), _tokens(container)
-    if not a or not b:
-        return False
+def _words_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if "".join(a) == "".join(b):
         return True  # 'J. Comp. Neurol.' = 'J Comp Neurol'; 'U.S.A.' = 'USA'
     return len(a) == len(b) and all(_abbreviates(x, y) for x, y in zip(a, b, strict=True))
+
+
+def journal_matches(cited: str, container: str) -> bool:
+    """The word rules on each form of both names (with and without a bracketed place or
+    acronym, a subtitle, a series, a leading article), then the NLM lists, read only when
+    the rules fail."""
+    cited_forms, container_forms = journals.forms(cited), journals.forms(container)
+    if not cited_forms or not container_forms:
+        return False
+    if any(_words_match(a, b) for a in cited_forms for b in container_forms):
+        return True
+    return journals.listed_together(cited, container)
 
 
 def _journal(reference: Reference, record: WorkRecord) -> Mismatch | None:

@@ -119,10 +119,27 @@ def _text(value: Any, *, plain: bool = False) -> str:
         text = value.strip()[:MAX_TEXT]
         if plain:
             text = " ".join(_TAG.sub(" ", html.unescape(html.unescape(text))).split())
+            text = _unmangled(text)
         return text.rstrip()
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return ""
+
+
+_MOJIBAKE = re.compile("[\u00c2-\u00c5][\u0080-\u00bf\u0152-\u02dc\u2013-\u203a\u20ac\u2122]")
+"""UTF-8 read as Latin-1 or Windows-1252 ('LaniÅ¡nik' for 'Lanišnik'), as some deposits
+are: a lead byte Â-Å followed by what was a continuation byte."""
+
+
+def _unmangled(text: str) -> str:
+    if _MOJIBAKE.search(text) is None:
+        return text
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+    return text
 
 
 def _texts(value: Any, *, plain: bool = False) -> tuple[str, ...]:
@@ -162,6 +179,8 @@ def _person(family: str, given: str) -> Author:
     """'Smith Jr' -> Smith; initials deposited inside `family` ('Smith JA', 'J.A. Smith')
     with no `given` -> Smith, JA."""
     family = without_suffix(family)
+    if not given and len(family.split()) > 1 and _ORGANISATION.search(family):
+        return Author(family, group=True)  # 'The Editors of The Lancet' deposited as family
     if not given and len(family.split()) > 1:
         core = family_name(family)
         if core and core != family:

@@ -77,4 +77,6 @@ def listed_together(cited: str, registered: str) -> bool:
     """Do the NLM lists give `cited` and `registered` as names of one journal?"""
     index = _index()
     journals = {n for key in keys(cited) for n in index.get(key, ())}
-    return bool(journals) and any(n in journals for key in keys(registered) for n in index.get(key, ()))
+    return bool(journals) and any(
+        n in journals for key in keys(registered) for n in index.get(key, ())
+    )

@@ -200,8 +200,7 @@ def _named(name: str) -> Author:
     core = family_name(name)
     if core != name:
         return _person(name, "")  # 'Smith JA', 'J. A. Smith'
-    *given, family = words
-    return Author(family, " ".join(given))  # 'John A. Smith'
+    return Author(words[-1], " ".join(words[:-1]))  # 'John A. Smith'
 
 
 def date_parts(value: Any) -> tuple[int, ...]:

@@ -277,3 +277,59 @@ def test_greek_letters_spelled_out_in_a_cited_title_match() -> None:
         record({"title": [registered]}),
     )
     assert single(found, "title").severity is Severity.ERROR
+
+
+# --- titles: what the held-out pairs of bench/title_threshold.py found ------------------
+
+
+@pytest.mark.parametrize(
+    ("cited", "registered"),
+    [
+        pytest.param(
+            "Differences in birthweight curves between newborns of immigrant mothers vs. infants "
+            "born in their corresponding native countries",
+            "Differences in Birthweight Curves Between Newborns of Immigrant Mothers vs. Infants "
+            "Born in Their Corresponding Native Countries: Systematic Overview: Differences in "
+            "birthweight curves",
+            id="main-title-after-an-abbreviation-with-a-full-stop",
+        ),
+        pytest.param(
+            "Energy Efficient Proecss Structure Design of LNG/NGL Recovery for Offshore FLNG Plant",
+            "Energy Efficient Process Structure Design of LNG/NGL Recovery for Offshore FLNG Plant",
+            id="typo-not-mangled-by-the-british-spelling-rule",
+        ),
+        pytest.param(
+            "Telomeres: Telomree length measurement in single cells",
+            "Telomeres: Telomere length measurement in single cells",
+            id="typo-closest-of-two-registered-words",
+        ),
+    ],
+)
+def test_held_out_title_variants_match(cited: str, registered: str) -> None:
+    assert compare(reference(title=cited), record({"title": [registered]})) == []
+
+
+@pytest.mark.parametrize(
+    ("cited", "registered"),
+    [
+        pytest.param(
+            "Differences in birthweight curves between newborns of immigrant mothers",
+            "Differences in Birthweight Curves Between Newborns of Immigrant Mothers vs. Infants "
+            "Born in Their Corresponding Native Countries: Systematic Overview",
+            id="a-cut-title-is-not-a-main-title",
+        ),
+        pytest.param(
+            "Energy efficient process structure design of LNG recovery for onshore plants",
+            "Energy Efficient Process Structure Design of LNG/NGL Recovery for Offshore FLNG Plant",
+            id="other-words-are-not-typos",
+        ),
+        pytest.param(
+            "Telomeres: telomerase activity measurement in single cells",
+            "Telomeres: Telomere length measurement in single cells",
+            id="a-replaced-word-in-a-short-title",
+        ),
+    ],
+)
+def test_held_out_title_defects_are_still_found(cited: str, registered: str) -> None:
+    found = compare(reference(title=cited), record({"title": [registered]}))
+    assert single(found, "title").severity is Severity.ERROR

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -83,9 +84,15 @@ _LABEL = re.compile(
 'Letter to the editor: ...'. Not 'Erratum', 'Retraction', 'Reply': those are other works."""
 _NOTE = re.compile(r"\[[^\[\]]*\]")
 """A bracketed editorial note around the title: '[Guest Editor: ...]', '[Editorial]'."""
-_SUBTITLE = re.compile(r":|\s[-–—]\s|[.?!]\s")
-"""Where a subtitle starts. No optional blanks around it: words are split on blanks
-anyway, and a leading run of them was rescanned from each of its positions (quadratic)."""
+_SUBTITLE = re.compile(
+    r":|\s[-–—]\s|(?<!\bvs)(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bst)(?<!\bdr)(?<!\bno)[.?!]\s",
+    re.IGNORECASE,
+)
+"""Where a subtitle starts; not at the full stop of 'vs.', 'et al.', 'e.g.', 'St.', 'Dr.',
+'No.'. No optional blanks around it: words are split on blanks anyway, and a leading run
+of them was rescanned from each of its positions (quadratic)."""
+_MAIN_TITLES = 3
+"""Separators tried for where the main title ends."""
 _SPELLING = (
     (re.compile(r"(?<=[a-z])(ae|oe)(?=[a-z])"), "e"),  # paediatric, oesophageal
     (re.compile(r"our$"), "or"),  # tumour, behaviour
@@ -101,14 +108,15 @@ def normalise_title(title: str) -> str:
     return " ".join(_title_words(title))
 
 
-def _title_words(title: str) -> list[str]:
+def _title_words(title: str, *, american: bool = True) -> list[str]:
     text = html.unescape(html.unescape(title))  # entities may be escaped twice
     text = unicodedata.normalize("NFKC", _TAG.sub(" ", text).replace("&", " and "))
     text = text.translate(_GREEK)
     decomposed = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     words = re.sub(r"[^\w\s]|_", " ", text).split()
-    return [_american(word) for word in words if word not in _TITLE_STOPWORDS]
+    kept = [word for word in words if word not in _TITLE_STOPWORDS]
+    return [_american(word) for word in kept] if american else kept
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -119,27 +127,48 @@ def _american(word: str) -> str:
 
 
 def _forms(title: str) -> list[list[str]]:
-    """The whole title, and its main title without the subtitle (often dropped)."""
-    whole = _title_words(title)
-    main = _title_words(_SUBTITLE.split(_TAG.sub(" ", html.unescape(title)), maxsplit=1)[0])
-    return [whole] if not main or main == whole else [whole, main]
+    """The whole title, and its main title without the subtitle (often dropped): the text
+    before each of the first separators, since an abbreviation ('vs. ') or a second
+    subtitle ('Title: Subtitle: Label') may come first."""
+    whole = _title_words(title, american=False)
+    text = _TAG.sub(" ", html.unescape(title))
+    forms = [whole]
+    for separator in itertools.islice(_SUBTITLE.finditer(text), _MAIN_TITLES):
+        main = _title_words(text[: separator.start()], american=False)
+        if main and main not in forms:
+            forms.append(main)
+    return forms
 
 
 def _word_similarity(cited: list[str], registered: list[str]) -> float:
-    if fuzz.ratio("".join(cited), "".join(registered)) >= 98:
+    """Typos are mended before British spellings are ironed out: 'proecss' would become
+    'precss' (the 'oe' of 'oesophageal'), too far from 'process' to be seen as a typo."""
+    fixed = [_american(w) for w in _typo_fixed(cited, registered)]
+    registered = [_american(w) for w in registered]
+    if fuzz.ratio("".join(fixed), "".join(registered)) >= 98:
         return 100.0  # 'non-pharmacologic' = 'nonpharmacologic'
-    return Levenshtein.normalized_similarity(_typo_fixed(cited, registered), registered) * 100
+    return Levenshtein.normalized_similarity(fixed, registered) * 100
 
 
 def _typo_fixed(cited: list[str], registered: list[str]) -> list[str]:
     """A cited word one or two letters off a registered word of the same length counts as
-    that word ('pian' is not worth an error; 'pharmacologic' is not 'nonpharmacologic')."""
+    that word ('pian' is not worth an error; 'pharmacologic' is not 'nonpharmacologic');
+    of several such words, the closest ('telomree' is 'telomere', not 'telomeres'), unless
+    two are equally close."""
     known = set(registered)
     fixed = []
     for word in cited:
         if word not in known and len(word) >= 5:
-            close = [w for w in known if abs(len(w) - len(word)) <= 1 and fuzz.ratio(w, word) >= 80]
-            word = close[0] if len(close) == 1 else word
+            close = sorted(
+                (
+                    (fuzz.ratio(w, word), w)
+                    for w in known
+                    if abs(len(w) - len(word)) <= 1 and fuzz.ratio(w, word) >= 80
+                ),
+                reverse=True,
+            )
+            if close and (len(close) == 1 or close[0][0] > close[1][0]):
+                word = close[0][1]
         fixed.append(word)
     return fixed
 

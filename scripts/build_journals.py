@@ -1,6 +1,6 @@
 """Rebuild the package's journal list from the JabRef journal-abbreviation CSV files.
 
-    python scripts/build_journals.py FOLDER
+    python scripts/build_journals.py FOLDER [--out FILE]
 
 FOLDER holds `journal_abbreviations_entrez.csv` (NCBI Entrez / MEDLINE: full title,
 abbreviation) and `journal_abbreviations_medicus.csv` (Index Medicus: full title,
@@ -39,13 +39,16 @@ def build(folder: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    out = OUT
+    if len(argv) == 3 and argv[1] == "--out":
+        out, argv = Path(argv[2]), argv[:1]
     if len(argv) != 1 or not Path(argv[0]).is_dir():
         print(__doc__, file=sys.stderr)
         return 2
     lines = build(Path(argv[0]))
     data = ("\n".join(lines) + "\n").encode("utf-8")
-    OUT.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
-    print(f"{OUT}: {len(lines)} journals, {OUT.stat().st_size} bytes")
+    out.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    print(f"{out}: {len(lines)} journals, {out.stat().st_size} bytes")
     return 0
 
 

@@ -150,6 +150,7 @@ def _first(family: str, given: str = "A. J.") -> dict[str, Any]:
             {"author": [{"family": "A.J. Vickers"}, {"given": "E. A.", "family": "Vertosick"}]},
             id="initials-before-family",
         ),
+        pytest.param("Schulz SC", _first("Charles Schulz", "S."), id="middle-name-in-family"),
         pytest.param(
             "Kim NY",
             {"author": [{"family": "Na Yung Kim"}, {"given": "E. A.", "family": "Vertosick"}]},

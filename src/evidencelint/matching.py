@@ -251,11 +251,9 @@ def _same_person(cited: str, author: Author) -> bool:
     if cited_families & families:
         return True  # 'Mueller K' for 'Müller'
     words = author.family.split()
-    if (
-        not author.given
-        and len(words) > 1
-        and cited_families & (folds(words[-1]) | folds(words[0]))
-    ):
+    if len(words) > 1 and cited_families & folds(words[-1]):
+        return True  # a middle name deposited with the family: 'Charles Schulz' is Schulz SC
+    if not author.given and len(words) > 1 and cited_families & folds(words[0]):
         return True  # a whole name deposited as the family name: 'Na Yung Kim' is Kim NY
     # 'van der Berg J' against family 'Berg', given 'Jan van der'; two-word family names
     # split differently; given and family swapped in the record.

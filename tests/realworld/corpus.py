@@ -52,7 +52,7 @@ def _case(entry: dict[str, Any], records: dict[str, Any], defect: str | None) ->
 def load(folder: Path = FOLDER) -> tuple[list[Case], list[Case]]:
     records = json.loads((folder / "records.json").read_text(encoding="utf-8"))
     corpus = yaml.safe_load((folder / "citations.yaml").read_text(encoding="utf-8"))
-    correct = [_case(e, records, None) for e in corpus["correct"]]
+    correct = [_case(e, records, None) for e in corpus["correct"] + corpus["also_cited_as"]]
     defects = [_case(e, records, e["defect"]) for e in corpus["defects"]]
     return correct, defects
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import subprocess
 import sys
+import zipfile
 from importlib import resources
 from pathlib import Path
 
@@ -82,3 +83,13 @@ def test_the_script_explains_itself_without_a_folder() -> None:
     )
     assert done.returncode == 2
     assert "journal_abbreviations_entrez.csv" in done.stderr
+
+
+def test_the_wheel_ships_the_list_and_its_licence(tmp_path: Path) -> None:
+    from hatchling.builders.wheel import WheelBuilder
+
+    (wheel,) = WheelBuilder(str(REPO)).build(directory=str(tmp_path), versions=["standard"])
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert "evidencelint/data/journals.tsv.gz" in names
+    assert "evidencelint/data/JOURNALS-LICENSE.md" in names

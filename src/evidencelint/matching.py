@@ -126,7 +126,8 @@ def _american(word: str) -> str:
     return word
 
 
-def _forms(title: str) -> list[list[str]]:
+@functools.lru_cache(maxsize=1 << 14)
+def _forms(title: str) -> tuple[list[str], ...]:
     """The whole title, and its main title without the subtitle (often dropped): the text
     before each of the first separators, since an abbreviation ('vs. ') or a second
     subtitle ('Title: Subtitle: Label') may come first."""
@@ -137,7 +138,7 @@ def _forms(title: str) -> list[list[str]]:
         main = _title_words(text[: separator.start()], american=False)
         if main and main not in forms:
             forms.append(main)
-    return forms
+    return tuple(forms)
 
 
 def _word_similarity(cited: list[str], registered: list[str]) -> float:
@@ -159,14 +160,8 @@ def _typo_fixed(cited: list[str], registered: list[str]) -> list[str]:
     fixed = []
     for word in cited:
         if word not in known and len(word) >= 5:
-            close = sorted(
-                (
-                    (fuzz.ratio(w, word), w)
-                    for w in known
-                    if abs(len(w) - len(word)) <= 1 and fuzz.ratio(w, word) >= 80
-                ),
-                reverse=True,
-            )
+            scored = ((fuzz.ratio(w, word), w) for w in known if abs(len(w) - len(word)) <= 1)
+            close = sorted(((r, w) for r, w in scored if r >= 80), reverse=True)
             if close and (len(close) == 1 or close[0][0] > close[1][0]):
                 word = close[0][1]
         fixed.append(word)
@@ -210,7 +205,8 @@ def _title(reference: Reference, record: WorkRecord) -> Mismatch | None:
     )
 
 
-def _cores(title: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 14)
+def _cores(title: str) -> tuple[str, ...]:
     """A registered title, and its core without a section label or a bracketed note; none
     when it is a bare label."""
     title = _strip_notice_prefix(title)
@@ -226,8 +222,8 @@ def _cores(title: str) -> list[str]:
         if _title_words(rest):
             forms.append(rest)
         elif form is title:
-            return []
-    return forms
+            return ()
+    return tuple(forms)
 
 
 def _strip_notice_prefix(title: str) -> str:

@@ -44,6 +44,7 @@ def fold(text: str) -> str:
     return "".join(c for c in without_marks.casefold() if c.isalnum())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def folds(text: str) -> frozenset[str]:
     """The folded forms of a name: 'Müller' is 'muller' and, transliterated, 'mueller'."""
     return frozenset({fold(text), fold(unicodedata.normalize("NFC", text).translate(_GERMAN))})

@@ -921,3 +921,65 @@ def test_unusable_cache_folder_is_a_warning_not_an_internal_error(
     assert "cannot use" in err and "running without a cache" in err
     assert json.loads(out)["findings"] == []
     assert code == 0
+
+
+def test_retracted_work_is_one_error_naming_its_other_notices(
+    tree: Tree, crossref: CrossrefServer, make_verifier: MakeVerifier
+) -> None:
+    concern, correction = "10.1000/el.concern", "10.1000/el.correction"
+    message = record(
+        FOUND,
+        TITLE,
+        **{
+            "updated-by": [
+                retraction("publisher"),
+                notice("expression_of_concern", concern),
+                notice("correction", correction),
+            ]
+        },
+    )
+    (finding,) = integrity_only(integrity_findings(tree, crossref, make_verifier, message))
+    assert finding.name == "retracted"
+    assert finding.severity is Severity.ERROR
+    assert NOTICE in finding.message
+    assert concern in finding.message
+    assert correction in finding.message
+
+
+def test_withdrawn_work_is_one_error_naming_its_correction(
+    tree: Tree, crossref: CrossrefServer, make_verifier: MakeVerifier
+) -> None:
+    correction = "10.1000/el.correction"
+    message = record(
+        FOUND, TITLE, **{"updated-by": [notice("withdrawal"), notice("correction", correction)]}
+    )
+    (finding,) = integrity_only(integrity_findings(tree, crossref, make_verifier, message))
+    assert finding.name == "withdrawn"
+    assert correction in finding.message
+
+
+def test_one_notice_deposited_under_two_kinds_is_reported_once(
+    tree: Tree, crossref: CrossrefServer, make_verifier: MakeVerifier
+) -> None:
+    message = record(
+        FOUND, TITLE, **{"updated-by": [notice("expression_of_concern"), notice("correction")]}
+    )
+    (finding,) = integrity_only(integrity_findings(tree, crossref, make_verifier, message))
+    assert finding.name == "expression-of-concern"
+
+
+def test_concern_and_a_separate_correction_are_still_two_findings(
+    tree: Tree, crossref: CrossrefServer, make_verifier: MakeVerifier
+) -> None:
+    message = record(
+        FOUND,
+        TITLE,
+        **{
+            "updated-by": [
+                notice("expression_of_concern"),
+                notice("correction", "10.1000/el.correction"),
+            ]
+        },
+    )
+    findings = integrity_only(integrity_findings(tree, crossref, make_verifier, message))
+    assert sorted(f.name for f in findings) == ["corrected", "expression-of-concern"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from evidencelint import journals
 from evidencelint.findings import Severity
 from evidencelint.model import Reference
-from evidencelint.names import family_name, fold, is_et_al
+from evidencelint.names import family_name, fold, folds, is_et_al
 from evidencelint.registry.record import Author, WorkRecord
 
 TITLE_THRESHOLD = 92.0
@@ -29,7 +31,6 @@ with `python bench/title_threshold.py` (figures in its output)."""
 _TAG = re.compile(r"<[^<>]+>")
 """A tag never holds '<': with `[^>]+`, every '<' of a long run without '>' scanned to
 the end of the text (quadratic time for a garbled record)."""
-_STOPWORDS = frozenset({"the", "of", "and", "for", "in", "on", "und", "de", "la"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +65,34 @@ _TITLE_STOPWORDS = frozenset(
     | {"as", "or", "vs", "versus", "is", "are", "its", "their"}
 )
 _GREEK = str.maketrans(
-    {"α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta ", "κ": " kappa ", "μ": " mu "}
+    {
+        chr(code): f" {unicodedata.name(chr(code)).split()[-1].lower()} "
+        for code in (*range(0x391, 0x3AA), *range(0x3B1, 0x3CA))
+        if code != 0x3A2  # unassigned
+    }
+    | {"ϵ": " epsilon ", "ϑ": " theta ", "ϕ": " phi ", "ϖ": " pi ", "ϰ": " kappa "}
 )
-_SUBTITLE = re.compile(r":|\s[-–—]\s|[.?!]\s")
-"""Where a subtitle starts. No optional blanks around it: words are split on blanks
-anyway, and a leading run of them was rescanned from each of its positions (quadratic)."""
+"""Greek letters as cited in Latin script: 'ω-3' is 'omega-3', 'TNF-α' 'TNF-alpha'."""
+_LABEL = re.compile(
+    r"^\s*(?:(?:guest\s+|invited\s+)?editorial|(?:invited\s+)?commentary|correspondence"
+    r"|letter(?:\s+to\s+the\s+editors?)?|research\s+letter|viewpoint|perspective"
+    r"|original\s+(?:article|research)|research\s+article|review\s+article|editor'?s\s+note)"
+    r"\s*(?::|[-–—]\s|$)",
+    re.IGNORECASE,
+)
+"""A section label the publisher deposited before (or as) the title: 'Editorial: ...',
+'Letter to the editor: ...'. Not 'Erratum', 'Retraction', 'Reply': those are other works."""
+_NOTE = re.compile(r"\[[^\[\]]*\]")
+"""A bracketed editorial note around the title: '[Guest Editor: ...]', '[Editorial]'."""
+_SUBTITLE = re.compile(
+    r":|\s[-–—]\s|(?<!\bvs)(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bst)(?<!\bdr)(?<!\bno)[.?!]\s",
+    re.IGNORECASE,
+)
+"""Where a subtitle starts; not at the full stop of 'vs.', 'et al.', 'e.g.', 'St.', 'Dr.',
+'No.'. No optional blanks around it: words are split on blanks anyway, and a leading run
+of them was rescanned from each of its positions (quadratic)."""
+_MAIN_TITLES = 3
+"""Separators tried for where the main title ends."""
 _SPELLING = (
     (re.compile(r"(?<=[a-z])(ae|oe)(?=[a-z])"), "e"),  # paediatric, oesophageal
     (re.compile(r"our$"), "or"),  # tumour, behaviour
@@ -84,14 +108,15 @@ def normalise_title(title: str) -> str:
     return " ".join(_title_words(title))
 
 
-def _title_words(title: str) -> list[str]:
+def _title_words(title: str, *, american: bool = True) -> list[str]:
     text = html.unescape(html.unescape(title))  # entities may be escaped twice
-    text = _TAG.sub(" ", text).replace("&", " and ").translate(_GREEK)
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", _TAG.sub(" ", text).replace("&", " and "))
+    text = text.translate(_GREEK)
     decomposed = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     words = re.sub(r"[^\w\s]|_", " ", text).split()
-    return [_american(word) for word in words if word not in _TITLE_STOPWORDS]
+    kept = [word for word in words if word not in _TITLE_STOPWORDS]
+    return [_american(word) for word in kept] if american else kept
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -101,28 +126,44 @@ def _american(word: str) -> str:
     return word
 
 
-def _forms(title: str) -> list[list[str]]:
-    """The whole title, and its main title without the subtitle (often dropped)."""
-    whole = _title_words(title)
-    main = _title_words(_SUBTITLE.split(_TAG.sub(" ", html.unescape(title)), maxsplit=1)[0])
-    return [whole] if not main or main == whole else [whole, main]
+@functools.lru_cache(maxsize=1 << 14)
+def _forms(title: str) -> tuple[list[str], ...]:
+    """The whole title, and its main title without the subtitle (often dropped): the text
+    before each of the first separators, since an abbreviation ('vs. ') or a second
+    subtitle ('Title: Subtitle: Label') may come first."""
+    whole = _title_words(title, american=False)
+    text = _TAG.sub(" ", html.unescape(title))
+    forms = [whole]
+    for separator in itertools.islice(_SUBTITLE.finditer(text), _MAIN_TITLES):
+        main = _title_words(text[: separator.start()], american=False)
+        if main and main not in forms:
+            forms.append(main)
+    return tuple(forms)
 
 
 def _word_similarity(cited: list[str], registered: list[str]) -> float:
-    if fuzz.ratio("".join(cited), "".join(registered)) >= 98:
+    """Typos are mended before British spellings are ironed out: 'proecss' would become
+    'precss' (the 'oe' of 'oesophageal'), too far from 'process' to be seen as a typo."""
+    fixed = [_american(w) for w in _typo_fixed(cited, registered)]
+    registered = [_american(w) for w in registered]
+    if fuzz.ratio("".join(fixed), "".join(registered)) >= 98:
         return 100.0  # 'non-pharmacologic' = 'nonpharmacologic'
-    return Levenshtein.normalized_similarity(_typo_fixed(cited, registered), registered) * 100
+    return Levenshtein.normalized_similarity(fixed, registered) * 100
 
 
 def _typo_fixed(cited: list[str], registered: list[str]) -> list[str]:
     """A cited word one or two letters off a registered word of the same length counts as
-    that word ('pian' is not worth an error; 'pharmacologic' is not 'nonpharmacologic')."""
+    that word ('pian' is not worth an error; 'pharmacologic' is not 'nonpharmacologic');
+    of several such words, the closest ('telomree' is 'telomere', not 'telomeres'), unless
+    two are equally close."""
     known = set(registered)
     fixed = []
     for word in cited:
         if word not in known and len(word) >= 5:
-            close = [w for w in known if abs(len(w) - len(word)) <= 1 and fuzz.ratio(w, word) >= 80]
-            word = close[0] if len(close) == 1 else word
+            scored = ((fuzz.ratio(w, word), w) for w in known if abs(len(w) - len(word)) <= 1)
+            close = sorted(((r, w) for r, w in scored if r >= 80), reverse=True)
+            if close and (len(close) == 1 or close[0][0] > close[1][0]):
+                word = close[0][1]
         fixed.append(word)
     return fixed
 
@@ -148,10 +189,11 @@ def title_similarity(cited: str, registered: str) -> float:
 
 
 def _title(reference: Reference, record: WorkRecord) -> Mismatch | None:
-    if not record.titles:
-        return None
+    registered = [core for title in record.titles for core in _cores(title)]
+    if not registered:
+        return None  # no title, or only a section label ('Editorial'): nothing to compare
     cited = _strip_notice_prefix(reference.title)
-    best = max(title_similarity(cited, _strip_notice_prefix(t)) for t in record.titles)
+    best = max(title_similarity(cited, title) for title in registered)
     if best >= TITLE_THRESHOLD:
         return None
     return Mismatch(
@@ -161,6 +203,27 @@ def _title(reference: Reference, record: WorkRecord) -> Mismatch | None:
         "the registered title is different: the DOI may point at another work",
         Severity.ERROR,
     )
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _cores(title: str) -> tuple[str, ...]:
+    """A registered title, and its core without a section label or a bracketed note; none
+    when it is a bare label."""
+    title = _strip_notice_prefix(title)
+    forms = [title]
+    noted = _NOTE.sub(" ", title)
+    if noted != title and _title_words(noted):
+        forms.append(noted)
+    for form in list(forms):
+        label = _LABEL.match(form)
+        if label is None:
+            continue
+        rest = form[label.end() :]
+        if _title_words(rest):
+            forms.append(rest)
+        elif form is title:
+            return ()
+    return tuple(forms)
 
 
 def _strip_notice_prefix(title: str) -> str:
@@ -177,18 +240,26 @@ def _clean(text: str) -> str:
 def _same_person(cited: str, author: Author) -> bool:
     if author.group:
         return fuzz.ratio(fold(cited), fold(author.family)) >= 85
-    cited_family = fold(family_name(cited))
-    family = fold(author.family)
-    if not cited_family or not family:
+    cited_families = folds(family_name(cited)) - {""}
+    families = folds(author.family) - {""}
+    if not cited_families or not families:
         return False
-    if cited_family == family:
-        return True
+    if cited_families & families:
+        return True  # 'Mueller K' for 'Müller'
+    words = author.family.split()
+    if len(words) > 1 and cited_families & folds(words[-1]):
+        return True  # a middle name deposited with the family: 'Charles Schulz' is Schulz SC
+    if not author.given and len(words) > 1 and cited_families & folds(words[0]):
+        return True  # a whole name deposited as the family name: 'Na Yung Kim' is Kim NY
     # 'van der Berg J' against family 'Berg', given 'Jan van der'; two-word family names
     # split differently; given and family swapped in the record.
-    whole = fold(f"{author.given} {author.family}")
-    return (
-        len(family) >= 3 and cited_family.endswith(family) and whole.endswith(cited_family)
-    ) or cited_family == fold(author.given)
+    wholes = folds(f"{author.given} {author.family}")
+    return any(
+        (len(family) >= 3 and cited_family.endswith(family) and whole.endswith(cited_family))
+        for cited_family in cited_families
+        for family in families
+        for whole in wholes
+    ) or bool(cited_families & folds(author.given))
 
 
 def _looks_like_group(cited: str) -> bool:
@@ -208,7 +279,7 @@ def _authors(reference: Reference, record: WorkRecord) -> Mismatch | None:
     expected = _author_list(registered)
     persons_first = [a for a in registered if not a.group] or registered
     first = registered[0] if _looks_like_group(cited[0]) else persons_first[0]
-    if not _same_person(cited[0], first):
+    if not _same_person(cited[0], first) and not _same_person(cited[0], registered[0]):
         first_group = _looks_like_group(cited[0]) and not has_groups
         if not first_group:
             return Mismatch(
@@ -219,8 +290,11 @@ def _authors(reference: Reference, record: WorkRecord) -> Mismatch | None:
                 Severity.ERROR,
             )
     unknown: list[str] = []
+    # A record often lists only the first authors: cited names past its end are evidence
+    # of nothing unless the part both lists have disagrees (then all unknown names are said).
+    in_both = 0
     position = 0
-    for name in cited:
+    for index, name in enumerate(cited):
         if _looks_like_group(name) and not has_groups:
             continue  # Crossref often omits group authors; not evidence of an error
         match = next(
@@ -229,11 +303,12 @@ def _authors(reference: Reference, record: WorkRecord) -> Mismatch | None:
         )
         if match is None:
             unknown.append(name)
+            in_both += index < len(registered)
         else:
             position = match + 1
     persons = [a for a in registered if not a.group]
     missing = not truncated and len([c for c in cited if not _looks_like_group(c)]) < len(persons)
-    if not unknown and not missing:
+    if not in_both and not missing:
         return None
     parts = []
     if unknown:
@@ -277,11 +352,6 @@ def _year(reference: Reference, record: WorkRecord) -> Mismatch | None:
     )
 
 
-def _tokens(title: str) -> list[str]:
-    text = re.sub(r"[.,:;()'\-/]", " ", title.replace("&", " and "))
-    return [fold(t) for t in text.split() if fold(t) and fold(t) not in _STOPWORDS]
-
-
 _IRREGULAR = {"jpn": "japan"}
 """Abbreviations of the ISO 4 word list that are neither truncations nor contractions."""
 
@@ -301,13 +371,22 @@ def _abbreviates(short: str, word: str) -> bool:
     )
 
 
-def journal_matches(cited: str, container: str) -> bool:
-    a, b = _tokens(cited), _tokens(container)
-    if not a or not b:
-        return False
+def _words_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if "".join(a) == "".join(b):
         return True  # 'J. Comp. Neurol.' = 'J Comp Neurol'; 'U.S.A.' = 'USA'
     return len(a) == len(b) and all(_abbreviates(x, y) for x, y in zip(a, b, strict=True))
+
+
+def journal_matches(cited: str, container: str) -> bool:
+    """The word rules on each form of both names (with and without a bracketed place or
+    acronym, a subtitle, a series, a leading article), then the NLM lists, read only when
+    the rules fail."""
+    cited_forms, container_forms = journals.forms(cited), journals.forms(container)
+    if not cited_forms or not container_forms:
+        return False
+    if any(_words_match(a, b) for a in cited_forms for b in container_forms):
+        return True
+    return journals.listed_together(cited, container)
 
 
 def _journal(reference: Reference, record: WorkRecord) -> Mismatch | None:

@@ -23,14 +23,39 @@ _EXTRA_FOLDS = str.maketrans(
     }
 )
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "2nd", "3rd"})
+_CONFUSABLES = str.maketrans(
+    {
+        **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρτυχ", "ABEZHIKMNOPTYXoikvptux", strict=True)),
+        **dict(zip("АВЕЅІЈКМНОРСТХУаеѕіјорсхуԛԝ", "ABESIJKMHOPCTXYaesijopcxyqw", strict=True)),
+    }
+)
+"""Greek and Cyrillic letters that look like Latin ones: a Greek Kappa in a deposited 'Κita'
+is a typing accident, not another person. Applied only to text that has Latin letters."""
+_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """'Pánek-Øster' -> 'panekoster': for matching names, never for display."""
+    if any("a" <= c <= "z" for c in text.lower()):
+        text = text.translate(_CONFUSABLES)
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))
     without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
     return "".join(c for c in without_marks.casefold() if c.isalnum())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def folds(text: str) -> frozenset[str]:
+    """The folded forms of a name: 'Müller' is 'muller' and, transliterated, 'mueller'."""
+    return frozenset({fold(text), fold(unicodedata.normalize("NFC", text).translate(_GERMAN))})
+
+
+def without_suffix(name: str) -> str:
+    """'Smith Jr.' -> 'Smith'; 'Smith, Jr' -> 'Smith'; a lone 'Jr' is left alone."""
+    tokens = name.replace(",", " ").split()
+    while len(tokens) > 1 and tokens[-1].rstrip(".").lower() in _SUFFIXES:
+        tokens.pop()
+    return " ".join(tokens) if len(tokens) < len(name.replace(",", " ").split()) else name
 
 
 def is_initials(token: str) -> bool:

@@ -7,9 +7,13 @@ never raises: what cannot be understood is left empty.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from evidencelint.names import family_name, without_suffix
 
 MAX_TEXT = 10_000
 """Characters kept of any text field: no real title, name or journal comes near, and the
@@ -18,6 +22,22 @@ comparisons' Unicode normalisation takes quadratic time on long runs of combinin
 DATE_FIELDS = ("issued", "published-print", "published-online", "published")
 """Where a publication year is read. `created` is the deposit date, not a publication
 date (a 2003 proceedings paper deposited in 2004), so it is never used."""
+ISSUE_DATE_FIELDS = ("published-print", "published-online")
+"""Dates of the issue (`journal-issue`): the year printed on it, which reference lists cite,
+can differ from the article's own dates (an article online in December, in the January
+issue)."""
+_TAG = re.compile(r"<[^<>]+>")
+_ORGANISATION = re.compile(
+    r"\b(?:collaborat\w*|group|committee|society|association|institut\w*|organi[sz]ation"
+    r"|council|network|consortium|trialists|investigators|team|study|cent(?:re|er)s?"
+    r"|universit\w*|department|board|agency|foundation|college|academy|federation|panel"
+    r"|alliance|project|programme|program|initiative|force|writing|working|office|service"
+    r"|ministry|national|international|world|health|research|hospital|authors|members"
+    r"|and|of|for|the|on|in|und|et)\b"
+    r"|[\d&@]",
+    re.IGNORECASE,
+)
+"""What marks a `name` as an organisation rather than a person deposited as one name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +45,8 @@ class Author:
     family: str
     given: str = ""
     group: bool = False
-    """An organisation ('Acupuncture Trialists' Collaboration'), read from `name`."""
+    """An organisation ('Acupuncture Trialists' Collaboration'), read from `name`; a person
+    deposited as one `name` ('John A. Smith', 'Smith, John A.') is read as a person."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +71,7 @@ class WorkRecord:
     containers: tuple[str, ...] = ()
     """container-title and short-container-title together."""
     years: frozenset[int] = frozenset()
-    """Every year the work is dated by (issued, print, online)."""
+    """Every year the work is dated by (issued, print, online, the issue's print and online)."""
     volume: str = ""
     issue: str = ""
     page: str = ""
@@ -74,33 +95,59 @@ def parse_work(message: Any, requested_doi: str = "") -> WorkRecord | None:
         type=_text(message.get("type")),
         titles=_titles(message),
         authors=_authors(message.get("author")),
-        containers=_texts(message.get("container-title"))
-        + _texts(message.get("short-container-title")),
+        containers=tuple(
+            dict.fromkeys(
+                _texts(message.get("container-title"), plain=True)
+                + _texts(message.get("short-container-title"), plain=True)
+            )
+        ),
         years=_years(message),
-        volume=_text(message.get("volume")),
-        issue=_text(message.get("issue")),
-        page=_text(message.get("page")),
-        article_number=_text(message.get("article-number")),
+        volume=_text(message.get("volume"), plain=True),
+        issue=_text(message.get("issue"), plain=True),
+        page=_text(message.get("page"), plain=True),
+        article_number=_text(message.get("article-number"), plain=True),
         updated_by=_notices(message.get("updated-by")),
         update_to=_notices(message.get("update-to")),
         relations=_relations(message.get("relation")),
     )
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, *, plain: bool = False) -> str:
+    """A text field, or ''. `plain`: without markup and entities, which publishers put in
+    any field ('Obstetrics &amp; Gynecology', '<i>Annals</i> of ...', 'M&#252;ller')."""
     if isinstance(value, str):
-        return value.strip()[:MAX_TEXT].rstrip()
+        text = value.strip()[:MAX_TEXT]
+        if plain:
+            text = " ".join(_TAG.sub(" ", html.unescape(html.unescape(text))).split())
+            text = _unmangled(text)
+        return text.rstrip()
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return ""
 
 
-def _texts(value: Any) -> tuple[str, ...]:
+_MOJIBAKE = re.compile("[\u00c2-\u00c5][\u0080-\u00bf\u0152-\u02dc\u2013-\u203a\u20ac\u2122]")
+"""UTF-8 read as Latin-1 or Windows-1252 ('LaniÅ¡nik' for 'Lanišnik'), as some deposits
+are: a lead byte Â-Å followed by what was a continuation byte."""
+
+
+def _unmangled(text: str) -> str:
+    if _MOJIBAKE.search(text) is None:
+        return text
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return text.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+    return text
+
+
+def _texts(value: Any, *, plain: bool = False) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, Sequence):
         return ()
-    return tuple(t for t in (_text(v) for v in value) if t)
+    return tuple(t for t in (_text(v, plain=plain) for v in value) if t)
 
 
 def _titles(message: Mapping[str, Any]) -> tuple[str, ...]:
@@ -119,12 +166,41 @@ def _authors(value: Any) -> tuple[Author, ...]:
     for entry in value:
         if not isinstance(entry, Mapping):
             continue
-        family = _text(entry.get("family"))
+        family = _text(entry.get("family"), plain=True)
+        given = _text(entry.get("given"), plain=True)
         if family:
-            authors.append(Author(family, _text(entry.get("given"))))
-        elif name := _text(entry.get("name")):
-            authors.append(Author(name, group=True))
+            authors.append(_person(family, given))
+        elif name := _text(entry.get("name"), plain=True):
+            authors.append(_named(name))
     return tuple(authors)
+
+
+def _person(family: str, given: str) -> Author:
+    """'Smith Jr' -> Smith; initials deposited inside `family` ('Smith JA', 'J.A. Smith')
+    with no `given` -> Smith, JA."""
+    family = without_suffix(family)
+    if not given and len(family.split()) > 1 and _ORGANISATION.search(family):
+        return Author(family, group=True)  # 'The Editors of The Lancet' deposited as family
+    if not given and len(family.split()) > 1:
+        core = family_name(family)
+        if core and core != family:
+            rest = family.replace(core, " ", 1)
+            return Author(core, " ".join(rest.split()))
+    return Author(family, given)
+
+
+def _named(name: str) -> Author:
+    """A `name`: an organisation, or a person deposited as one name."""
+    words = name.replace(",", " ").split()
+    if _ORGANISATION.search(name) or not 2 <= len(words) <= 5 or name.count(",") > 1:
+        return Author(name, group=True)
+    if "," in name:
+        family, given = (part.strip() for part in name.split(",", 1))
+        return _person(family, given) if family else Author(name, group=True)
+    core = family_name(name)
+    if core != name:
+        return _person(name, "")  # 'Smith JA', 'J. A. Smith'
+    return Author(words[-1], " ".join(words[:-1]))  # 'John A. Smith'
 
 
 def date_parts(value: Any) -> tuple[int, ...]:
@@ -146,9 +222,13 @@ def date_parts(value: Any) -> tuple[int, ...]:
 
 
 def _years(message: Mapping[str, Any]) -> frozenset[int]:
+    issue = message.get("journal-issue")
+    dates = [message.get(name) for name in DATE_FIELDS]
+    if isinstance(issue, Mapping):
+        dates += [issue.get(name) for name in ISSUE_DATE_FIELDS]
     years = set()
-    for name in DATE_FIELDS:
-        parts = date_parts(message.get(name))
+    for date in dates:
+        parts = date_parts(date)
         if parts and 1000 <= parts[0] <= 9999:
             years.add(parts[0])
     return frozenset(years)

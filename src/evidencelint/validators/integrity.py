@@ -96,10 +96,15 @@ _ADVICE = {
 def check(
     entries: Iterable[ReferenceEntry], page: str | None, ctx: RuleContext
 ) -> Iterator[Finding]:
+    seen: set[tuple[str, str | None, str, str]] = set()
     for entry, doi, answer in answered(entries, ctx):
         if answer.outcome is not Outcome.FOUND or answer.record is None:
             continue
         for rule, message in _problems(doi, answer, entry.written_doi or doi):
+            once = (entry.path, entry.key, doi, rule.name)
+            if once in seen:
+                continue  # one reference listed twice: its notices are said once
+            seen.add(once)
             yield report(
                 rule,
                 entry.path,
@@ -109,6 +114,11 @@ def check(
                 reference=entry.key,
                 doi=doi,
             )
+
+
+_GRAVITY = (RETRACTED, WITHDRAWN, EXPRESSION_OF_CONCERN, CORRECTED)
+"""Most serious first. A work retracted (or withdrawn) is one problem: its other notices
+are said in that finding's message, not as findings of their own."""
 
 
 def _problems(doi: str, answer: Verification, shown: str) -> list[tuple[Rule, str]]:
@@ -121,14 +131,29 @@ def _problems(doi: str, answer: Verification, shown: str) -> list[tuple[Rule, st
         rule = _RULE_OF_KIND.get(notice.kind)
         if rule is not None:
             notices.setdefault(rule.name, []).append(notice)
+    _each_notice_once(notices)
+    prefix = _title_prefix(record)
     problems: list[tuple[Rule, str]] = []
-    for rule in (RETRACTED, WITHDRAWN, EXPRESSION_OF_CONCERN, CORRECTED):
+    for rule in _GRAVITY:
         found = notices.get(rule.name, [])
-        prefix = _title_prefix(record)
         if found:
-            problems.append((rule, f"{shown} {_verb(rule)}: {_describe(found)}"))
+            message = f"{shown} {_verb(rule)}: {_describe(found)}"
         elif prefix == rule.name:
-            problems.append((rule, f"{shown} {_verb(rule)}: its registered title says so"))
+            message = f"{shown} {_verb(rule)}: its registered title says so"
+        else:
+            continue
+        if rule in (RETRACTED, WITHDRAWN):
+            lesser = _GRAVITY[_GRAVITY.index(rule) + 1 :]
+            also = [
+                f"{_NOUN[other.name]}: {_describe(notices[other.name])}"
+                for other in lesser
+                if notices.get(other.name)
+            ]
+            if also:
+                message += f" (also {'; '.join(also)})"
+            problems.append((rule, message))
+            break
+        problems.append((rule, message))
     newer = [*answer.newer_versions]
     newer += [n.doi for n in notices.get(SUPERSEDED.name, []) if n.doi and n.doi != doi]
     newer += list(record.relations.get("is-replaced-by", ()))
@@ -144,6 +169,24 @@ def _problems(doi: str, answer: Verification, shown: str) -> list[tuple[Rule, st
             )
         )
     return problems
+
+
+_NOUN = {
+    WITHDRAWN.name: "withdrawn",
+    EXPRESSION_OF_CONCERN.name: "expression of concern",
+    CORRECTED.name: "corrected",
+}
+
+
+def _each_notice_once(notices: dict[str, list[Notice]]) -> None:
+    """A notice deposited under two kinds (a retraction also typed as a correction) counts
+    under the more serious one only."""
+    claimed: set[str] = set()
+    for rule in _GRAVITY:
+        kept = [n for n in notices.get(rule.name, []) if not n.doi or n.doi not in claimed]
+        claimed.update(n.doi for n in kept if n.doi)
+        if rule.name in notices:
+            notices[rule.name] = kept
 
 
 def _notices_about(record: WorkRecord) -> Iterator[Notice]:

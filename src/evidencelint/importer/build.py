@@ -112,12 +112,14 @@ def build_page(source: PageSource, discover: Discover | None) -> ImportedPage:
 def _title(source: PageSource, texts: list[str]) -> tuple[str, str]:
     if source.title:
         return source.title, ""
-    for text in texts[:60]:
+    for text in texts:
         match = re.match(r"^(.{1,120}?)\s+[-–—|]\s+last\s+(?:updated|reviewed)\b", text, re.I)
         if match:
             return match.group(1).strip(), ""
-    for text in texts[:3]:
-        words = text.split()
+    for block in source.blocks[:3]:
+        text, words = block.text, block.text.split()
+        if block.list_item:
+            continue
         if 1 <= len(words) <= 14 and not text.endswith((".", ":", ",")) and ">>" not in text:
             return text, ""
     stem = re.sub(r"[_-]+", " ", source.path.stem).strip() or "imported page"

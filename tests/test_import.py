@@ -1,0 +1,245 @@
+"""`evidencelint import` on the five seed pages, compared with the hand-made content/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from evidencelint.cli import main
+from tests.crossref_server import SEARCH, CrossrefServer, status
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = Path(__file__).parent / "data" / "seeds"
+PAGES = {
+    "000_a799696e61fdb46b.txt": "msk-acupuncture.yaml",
+    "001_71da935f20210e01.txt": "healthcom-acupuncture.yaml",
+    "002_99336c0a24a433b2.txt": "cleveland-clinic-acupuncture.yaml",
+    "003_9dd448e11f95cb11.txt": "ubie-acupuncture-chronic-pain.yaml",
+    "004_a2977965efdaffa5.txt": "blog-acupuncture-pain-relief.yaml",
+}
+PRINTED_REFERENCES = {"000": 0, "001": 17, "002": 0, "003": 5, "004": 0}
+
+
+def _import(tmp_path: Path, seed: str, *extra: str) -> tuple[Path, str]:
+    out = tmp_path / "out"
+    code = main(["import", str(SEEDS / seed), "--out", str(out), *extra])
+    assert code == 0
+    (written,) = out.glob("*.yaml")
+    return written, written.read_text(encoding="utf-8")
+
+
+def _all_references(text: str) -> list[str]:
+    """Printed references: written ones and those written as comments for completion."""
+    return [line for line in text.splitlines() if line.strip().startswith("# printed: ")]
+
+
+@pytest.mark.parametrize("seed", sorted(PAGES))
+def test_import_passes_the_schema_and_keeps_every_printed_reference_and_doi(
+    tmp_path: Path, seed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    written, text = _import(tmp_path, seed, "--offline")
+    capsys.readouterr()
+    code = main(["check", str(written), "--offline", "--format", "json"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    structural = [f for f in findings if f["name"] in ("yaml-syntax", "duplicate-key", "schema")]
+    assert structural == []
+    assert code == 0  # an imported page is a draft: its errors are warnings
+    hand = yaml.safe_load((ROOT / "content" / PAGES[seed]).read_text())
+    printed = list((hand.get("references") or {}).values())
+    assert len(_all_references(text)) == PRINTED_REFERENCES[seed[:3]] == len(printed)
+    imported = yaml.safe_load(text)
+    dois = [r["doi"] for r in (imported.get("references") or {}).values() if "doi" in r]
+    assert dois == [str(r["doi"]) for r in printed if "doi" in r]  # exactly, in order
+    for key in ("authors", "title", "journal", "year", "volume", "issue", "pages", "pmid"):
+        got = [r.get(key) for r in (imported.get("references") or {}).values()]
+        want = [r.get(key) for r in printed if r["type"] != "web-page"]
+        assert [g for g in got if g is not None] == [w for w in want if w is not None], key
+
+
+def test_claims_are_found_on_every_seed_page(tmp_path: Path) -> None:
+    found = total = 0
+    for seed, content in PAGES.items():
+        _, text = _import(tmp_path / seed, seed, "--offline")
+        imported = [c["text"] for c in yaml.safe_load(text)["claims"]]
+        hand = [c["text"] for c in yaml.safe_load((ROOT / "content" / content).read_text())["claims"]]
+        hits = sum(1 for h in hand if any(h.split("...")[0].strip() in i for i in imported))
+        assert hits > 0, seed
+        found += hits
+        total += len(hand)
+    assert found / total >= 0.5  # 47/86 measured (bench/import_accuracy.py)
+
+
+def test_review_date_only_from_a_printed_review_or_update_date(tmp_path: Path) -> None:
+    _, msk = _import(tmp_path / "a", "000_a799696e61fdb46b.txt", "--offline")
+    assert "last_reviewed: 2022-09-20" in msk
+    assert '# printed "Last updated on September 20, 2022"' in msk
+    assert "2025" not in yaml.safe_load(msk).get("last_reviewed", "").__str__()
+    _, cleveland = _import(tmp_path / "b", "002_99336c0a24a433b2.txt", "--offline")
+    assert "last_reviewed: 2023-05-16" in cleveland
+    _, ubie = _import(tmp_path / "c", "003_9dd448e11f95cb11.txt", "--offline")
+    values = yaml.safe_load(ubie)
+    assert values["published"].isoformat() == "2026-02-24"
+    assert "last_reviewed" not in values  # a publication date is not a review date
+    _, healthcom = _import(tmp_path / "d", "001_71da935f20210e01.txt", "--offline")
+    assert "last_reviewed" not in yaml.safe_load(healthcom)
+
+
+def test_an_existing_file_is_not_overwritten_unless_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    written, _ = _import(tmp_path, "002_99336c0a24a433b2.txt", "--offline")
+    written.write_text("# the editor's work\n")
+    out = str(tmp_path / "out")
+    assert main(["import", str(SEEDS / "002_99336c0a24a433b2.txt"), "--out", out, "--offline"]) == 2
+    assert written.read_text() == "# the editor's work\n"
+    assert "not overwritten" in capsys.readouterr().err
+    args = ["import", str(SEEDS / "002_99336c0a24a433b2.txt"), "--out", out, "--offline", "--force"]
+    assert main(args) == 0
+    assert written.read_text() != "# the editor's work\n"
+
+
+def test_an_unreadable_input_is_a_message_and_the_others_are_imported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\0\0\0")
+    out = tmp_path / "out"
+    files = [str(tmp_path / "missing.html"), str(binary), str(SEEDS / "003_9dd448e11f95cb11.txt")]
+    code = main(["import", *files, "--out", str(out), "--offline"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "cannot read" in captured.err and "not a text or HTML file" in captured.err
+    assert len(list(out.glob("*.yaml"))) == 1
+    assert "Traceback" not in captured.err
+
+
+def test_html_page_goes_through_main_content_extraction(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Acupuncture and migraine</title>"
+        '<meta property="og:site_name" content="Example Health">'
+        '<link rel="canonical" href="https://health.example.org/acupuncture"></head><body>'
+        "<nav><a href='/'>Home</a> <a href='/a'>Appointments</a></nav><article>"
+        "<h1>Acupuncture and migraine</h1><p>Last reviewed on 16 May 2023.</p>"
+        "<p>A Cochrane review found that acupuncture reduces the frequency of migraine "
+        "attacks [1].</p><h2>References</h2><ol><li>Linde K, Allais G, Brinkhaus B, et al. "
+        "Acupuncture for the prevention of episodic migraine. Cochrane Database Syst Rev. "
+        "2016;2016(6):CD001218. doi:10.1002/14651858.CD001218.pub3</li></ol></article>"
+        "<footer>© 2024 Example Health</footer></body></html>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["import", str(page), "--out", str(out), "--offline"]) == 0
+    (written,) = out.glob("*.yaml")
+    values = yaml.safe_load(written.read_text())
+    assert values["title"] == "Acupuncture and migraine"
+    assert values["publisher"] == "Example Health"
+    assert values["url"] == "https://health.example.org/acupuncture"
+    assert values["last_reviewed"].isoformat() == "2023-05-16"
+    (claim,) = [c for c in values["claims"] if "Cochrane review" in c["text"]]
+    (key,) = claim["cites"]
+    assert values["references"][key]["doi"] == "10.1002/14651858.CD001218.pub3"
+    assert "Home" not in written.read_text()
+
+
+def _journal_page(tmp_path: Path, reference: str) -> Path:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# Acupuncture\n\nAcupuncture relieved hot flashes in a randomised trial [1].\n\n"
+        f"## References\n\n1. {reference}\n",
+        encoding="utf-8",
+    )
+    return page
+
+
+def test_a_doi_found_with_certainty_is_written_with_why(
+    tmp_path: Path, crossref: CrossrefServer
+) -> None:
+    page = _journal_page(
+        tmp_path,
+        "Avis NE, Coeytaux RR, Isom S, Prevette K, Morgan T. Acupuncture in menopause (AIM) "
+        "study: a pragmatic, randomized controlled trial. Menopause. 2016;23(6):626-637.",
+    )
+    out = tmp_path / "out"
+    assert main(["import", str(page), "--out", str(out), "--no-cache"]) == 0
+    text = next(out.glob("*.yaml")).read_text()
+    (ref,) = yaml.safe_load(text)["references"].values()
+    assert ref["doi"] == "10.1097/gme.0000000000000597"
+    assert "found by Crossref query.bibliographic (score 144.8, next 52.7)" in text
+    assert crossref.count(SEARCH) == 1
+
+
+@pytest.mark.parametrize(
+    ("reference", "why"),
+    [
+        (  # an older version of the review scores nearly as high
+            "Linde K, Allais G, Brinkhaus B, et al. Acupuncture for the prevention of episodic "
+            "migraine. Cochrane Database Syst Rev. 2016;2016(6):CD001218.",
+            "not clearly ahead",
+        ),
+        (  # the best candidate is the 2012 meta-analysis, not its 2018 update
+            "Vickers AJ, Vertosick EA, Lewith G, et al. Acupuncture for chronic pain: update of "
+            "an individual patient data meta-analysis. J Pain. 2018;19(5):455-474.",
+            "its title is different",
+        ),
+        (  # same title, another first author
+            "Chan MWC, Wu XY, Wu JCY, Wong SYS, Chung VCH. Safety of acupuncture: overview of "
+            "systematic reviews. Sci Rep. 2017;7(1):3369.",
+            "the first author is Wu XY, not Chan MWC",
+        ),
+    ],
+)
+def test_near_misses_are_refused_with_the_best_candidate_and_why(
+    tmp_path: Path, crossref: CrossrefServer, reference: str, why: str
+) -> None:
+    out = tmp_path / "out"
+    assert main(["import", str(_journal_page(tmp_path, reference)), "--out", str(out),
+                 "--no-cache"]) == 0
+    text = next(out.glob("*.yaml")).read_text()
+    (ref,) = yaml.safe_load(text)["references"].values()
+    assert "doi" not in ref
+    assert ref["no_doi"].startswith("the page prints no DOI; best candidate ")
+    assert why in ref["no_doi"]
+
+
+def test_an_outage_gives_no_doi_and_says_it_could_not_search(
+    tmp_path: Path, crossref: CrossrefServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EVIDENCELINT_TIMEOUT", "3")
+    crossref.fail_all(status(503))
+    page = _journal_page(
+        tmp_path,
+        "Avis NE, Coeytaux RR, Isom S, Prevette K, Morgan T. Acupuncture in menopause (AIM) "
+        "study: a pragmatic, randomized controlled trial. Menopause. 2016;23(6):626-637.",
+    )
+    out = tmp_path / "out"
+    assert main(["import", str(page), "--out", str(out), "--no-cache"]) == 0
+    (ref,) = yaml.safe_load(next(out.glob("*.yaml")).read_text())["references"].values()
+    assert "doi" not in ref
+    assert "could not be searched in Crossref (HTTP 503" in ref["no_doi"]
+
+
+def test_discovery_precision_is_one_on_the_seed_references() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_import", ROOT / "bench" / "import_accuracy.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    server = CrossrefServer().start()
+    try:
+        figures = bench.discovery(server.url)
+    finally:
+        server.stop()
+    assert figures["proposed"] > 0
+    assert figures["precision"] == 1.0
+    assert figures["recall"] >= 0.6  # 10 of 15 findable (bench/import_accuracy.py)
+
+
+def test_seed_copies_are_the_pages_the_demo_content_was_made_from() -> None:
+    for seed, content in PAGES.items():
+        assert (SEEDS / seed).is_file()
+        assert seed in (ROOT / "content" / content).read_text()

@@ -167,7 +167,7 @@ def test_a_doi_found_with_certainty_is_written_with_why(
     assert main(["import", str(page), "--out", str(out), "--no-cache"]) == 0
     text = next(out.glob("*.yaml")).read_text()
     (ref,) = yaml.safe_load(text)["references"].values()
-    assert ref["doi"] == "10.1097/gme.0000000000000597"
+    assert ref["doi"] == "10.1097/GME.0000000000000597"
     assert "found by Crossref query.bibliographic (score 144.8, next 52.7)" in text
     assert crossref.count(SEARCH) == 1
 

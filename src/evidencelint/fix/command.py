@@ -59,9 +59,8 @@ def fix_paths(
             for suggestion in result.suggestions:
                 print(f"{shown}:{suggestion.line}: suggestion: {suggestion.message}", file=out)
             if result.problem:
-                if result.changes or not result.text:
-                    print(f"evidencelint: {shown}: not fixed: {result.problem}", file=sys.stderr)
-                    failed += 1
+                print(f"evidencelint: {shown}: not fixed: {result.problem}", file=sys.stderr)
+                failed += 1
                 continue
             if not result.changes:
                 continue

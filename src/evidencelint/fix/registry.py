@@ -65,8 +65,15 @@ class RegistryFixes:
             return []
         no_doi = reference.get("no_doi")
         if isinstance(no_doi, str) and no_doi.startswith(NO_DOI_PRINTED):
-            del reference["no_doi"]  # written by `import`, and now wrong
-        _insert_after(reference, "doi", verdict.doi, ("pages", "issue", "volume", "year"))
+            # Written by `import`, and now wrong: the DOI takes its place and comments.
+            position = list(reference.keys()).index("no_doi")
+            comment = reference.ca.items.pop("no_doi", None)
+            del reference["no_doi"]
+            reference.insert(position, "doi", verdict.doi)
+            if comment is not None:
+                reference.ca.items["doi"] = comment
+        else:
+            _insert_after(reference, "doi", verdict.doi, ("pages", "issue", "volume", "year"))
         return [Change(line, "doi-found", f"'{key}': doi {verdict.doi} ({verdict.why})", False)]
 
     def _newer(self, key: str, doi: str, record: WorkRecord, line: int) -> list[Change]:
@@ -157,3 +164,27 @@ def _insert_after(mapping: Any, key: str, value: Any, after: tuple[str, ...]) ->
             position = keys.index(name) + 1
             break
     mapping.insert(position, key, value)
+    if keys and position == len(keys):
+        _move_trailing_comments(mapping, keys[-1], key)
+
+
+def _move_trailing_comments(mapping: Any, old: str, new: str) -> None:
+    """Comment lines after a mapping's last value belong to what follows it (ruamel.yaml
+    hangs them on that value): they move to the new last key; an end-of-line comment on
+    the old value's line stays there."""
+    import copy
+
+    entry = mapping.ca.items.get(old)
+    if not entry or len(entry) < 3 or entry[2] is None:
+        return
+    token = entry[2]
+    eol, _, rest = token.value.partition("\n")
+    if not rest.strip():
+        return
+    moved = copy.copy(token)
+    moved.value = "\n" + rest
+    if eol.strip():
+        token.value = eol + "\n"
+    else:
+        entry[2] = None
+    mapping.ca.items[new] = [None, None, moved, None]

@@ -64,7 +64,7 @@ def judge(ref: ParsedReference, found: list[Candidate]) -> Verdict:
     agreed = "title, first author, year" + (", journal" if ref.journal else "")
     ahead = f", next {found[1].score:.1f}" if len(found) > 1 else ""
     return Verdict(
-        record.doi,
+        best.doi,
         True,
         f"found by Crossref query.bibliographic (score {best.score:.1f}{ahead}); {agreed} agree",
     )

@@ -30,6 +30,8 @@ def search_url(base_url: str, bibliographic: str, rows: int = 5) -> str:
 class Candidate:
     record: WorkRecord
     score: float
+    doi: str
+    """As Crossref spells it (the record's is lower-cased for comparison)."""
 
 
 def candidates(message: Any) -> list[Candidate]:
@@ -49,5 +51,6 @@ def candidates(message: Any) -> list[Candidate]:
             continue
         if not math.isfinite(score) or score < 0:
             continue
-        found.append(Candidate(record, float(score)))
+        doi = item.get("DOI")
+        found.append(Candidate(record, float(score), doi.strip() if isinstance(doi, str) else record.doi))
     return sorted(found, key=lambda c: c.score, reverse=True)

@@ -114,7 +114,8 @@ def discovery(base_url: str) -> dict[str, Any]:
     from evidencelint.registry.client import ClientSettings, CrossrefClient
 
     truth: dict[str, str | None] = {
-        k: v for k, v in json.loads((SEEDS / "discovery-truth.json").read_text()).items()
+        k: v
+        for k, v in json.loads((SEEDS / "discovery-truth.json").read_text()).items()
         if not k.startswith("_")
     }
     searches = ROOT / "tests" / "fixtures" / "crossref" / "searches"
@@ -137,8 +138,13 @@ def discovery(base_url: str) -> dict[str, Any]:
                 verdict = discoverer.verdict(ref)
                 proposed = verdict.doi if verdict.taken else None
                 cases.append(
-                    {"page": seed, "fixture": name, "expected": expected, "proposed": proposed,
-                     "why": verdict.why}
+                    {
+                        "page": seed,
+                        "fixture": name,
+                        "expected": expected,
+                        "proposed": proposed,
+                        "why": verdict.why,
+                    }
                 )
     finally:
         client.close()

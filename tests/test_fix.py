@@ -41,11 +41,17 @@ def _messy(folder: Path) -> tuple[Path, str]:
     page = folder / HEALTHCOM
     original = page.read_text(encoding="utf-8")
     messy = (
-        original.replace("doi: 10.1016/j.jpain.2017.11.005", "doi: https://doi.org/10.1016/j.jpain.2017.11.005")
+        original.replace(
+            "doi: 10.1016/j.jpain.2017.11.005", "doi: https://doi.org/10.1016/j.jpain.2017.11.005"
+        )
         .replace("doi: 10.7326/M16-2367", "doi: 'doi:10.7326/M16-2367'")
-        .replace("title: Acupuncture for depression", "title: \"Acupuncture\\u00a0for depression \"")
+        .replace("title: Acupuncture for depression", 'title: "Acupuncture\\u00a0for depression "')
         .replace('    volume: "320"\n', "")  # a missing volume: only an unsafe fix fills it
-        .replace("title: Acupuncture\n", "title: Acupuncture\n    url: https://www.nhs.uk/conditions/acupuncture/\n    accessed: March 5, 2024\n")
+        .replace(
+            "title: Acupuncture\n",
+            "title: Acupuncture\n    url: https://www.nhs.uk/conditions/acupuncture/\n"
+            "    accessed: March 5, 2024\n",
+        )
     )
     assert messy.count("\n") == original.count("\n") + 1
     page.write_text(messy, encoding="utf-8")
@@ -58,8 +64,12 @@ def test_fix_diff_shows_only_the_safe_changes_and_writes_nothing(
     page, messy = _messy(_demo(tmp_path))
     assert main(["fix", "--diff", str(page)]) == 1
     diff = capsys.readouterr().out
-    removed = [line for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
-    added = [line for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    removed = [
+        line for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")
+    ]
+    added = [
+        line for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")
+    ]
     assert removed == [
         "-    doi: https://doi.org/10.1016/j.jpain.2017.11.005",
         "-    doi: 'doi:10.7326/M16-2367'",
@@ -87,7 +97,10 @@ def test_fix_writes_the_safe_fixes_and_keeps_every_comment_and_line(
         (a, b) for a, b in zip(messy.splitlines(), fixed.splitlines(), strict=True) if a != b
     ]
     assert len(changed) == 4
-    assert "fixed: DOI 'https://doi.org/10.1016/j.jpain.2017.11.005' -> 10.1016/j.jpain.2017.11.005" in capsys.readouterr().out
+    assert (
+        "fixed: DOI 'https://doi.org/10.1016/j.jpain.2017.11.005' -> 10.1016/j.jpain.2017.11.005"
+        in capsys.readouterr().out
+    )
     assert list(page.parent.glob(".*.tmp")) == []
     assert main(["fix", "--diff", str(page)]) == 0  # nothing left to fix
 
@@ -97,7 +110,8 @@ def test_unsafe_fixes_fill_from_the_record_find_a_doi_and_only_suggest_a_new_ver
 ) -> None:
     page, _ = _messy(_demo(tmp_path))
     text = page.read_text(encoding="utf-8").replace(
-        "    doi: 10.1097/GME.0000000000000597\n", "    no_doi: the page prints no DOI; not searched\n"
+        "    doi: 10.1097/GME.0000000000000597\n",
+        "    no_doi: the page prints no DOI; not searched\n",
     )
     page.write_text(text, encoding="utf-8")
     newer = json.loads(
@@ -111,7 +125,9 @@ def test_unsafe_fixes_fill_from_the_record_find_a_doi_and_only_suggest_a_new_ver
     assert 'volume: "320"\n    issue: "2"' in hershman
     avis = fixed.split("avis2016menopause:")[1].split("\n  # HC-R11")[0]
     assert "doi: 10.1097/GME.0000000000000597" in avis and "no_doi" not in avis
-    assert "suggestion: 'linde2016migraine' has a newer version: 10.1002/14651858.cd001218.pub4" in out
+    assert (
+        "suggestion: 'linde2016migraine' has a newer version: 10.1002/14651858.cd001218.pub4" in out
+    )
     assert "CD001218.pub3" in fixed and "CD001218.pub4" not in fixed  # never applied
     assert _comments(fixed) == _comments(text)
 

@@ -64,7 +64,9 @@ def test_claims_are_found_on_every_seed_page(tmp_path: Path) -> None:
     for seed, content in PAGES.items():
         _, text = _import(tmp_path / seed, seed, "--offline")
         imported = [c["text"] for c in yaml.safe_load(text)["claims"]]
-        hand = [c["text"] for c in yaml.safe_load((ROOT / "content" / content).read_text())["claims"]]
+        hand = [
+            c["text"] for c in yaml.safe_load((ROOT / "content" / content).read_text())["claims"]
+        ]
         hits = sum(1 for h in hand if any(h.split("...")[0].strip() in i for i in imported))
         assert hits > 0, seed
         found += hits
@@ -196,8 +198,10 @@ def test_near_misses_are_refused_with_the_best_candidate_and_why(
     tmp_path: Path, crossref: CrossrefServer, reference: str, why: str
 ) -> None:
     out = tmp_path / "out"
-    assert main(["import", str(_journal_page(tmp_path, reference)), "--out", str(out),
-                 "--no-cache"]) == 0
+    assert (
+        main(["import", str(_journal_page(tmp_path, reference)), "--out", str(out), "--no-cache"])
+        == 0
+    )
     text = next(out.glob("*.yaml")).read_text()
     (ref,) = yaml.safe_load(text)["references"].values()
     assert "doi" not in ref
@@ -225,7 +229,9 @@ def test_an_outage_gives_no_doi_and_says_it_could_not_search(
 def test_discovery_precision_is_one_on_the_seed_references() -> None:
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("bench_import", ROOT / "bench" / "import_accuracy.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_import", ROOT / "bench" / "import_accuracy.py"
+    )
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

@@ -42,8 +42,10 @@ def fix_paths(
 
         client = build_client(config, offline=offline, no_cache=no_cache)
         if client is None:
-            print("evidencelint: no registry answers offline without a cache; "
-                  "only safe fixes", file=sys.stderr)
+            print(
+                "evidencelint: no registry answers offline without a cache; only safe fixes",
+                file=sys.stderr,
+            )
         else:
             registry = RegistryFixes(client)
     changed = fixes = failed = 0

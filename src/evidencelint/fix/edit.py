@@ -122,8 +122,9 @@ def _fix_tree(node: Any, edited: Edited) -> None:
         slots: list[tuple[Any, Any, int]] = [
             (key, value, node.lc.key(key)[0] + 1) for key, value in node.items()
         ]
-    elif isinstance(node, list):
-        slots = [(i, value, node.lc.item(i)[0] + 1) for i, value in enumerate(node)]
+    elif isinstance(node, list) and hasattr(node, "lc"):
+        items: Any = node
+        slots = [(i, value, items.lc.item(i)[0] + 1) for i, value in enumerate(node)]
     else:
         return
     for key, value, line in slots:
@@ -168,5 +169,6 @@ def _same_style(old: str, new: str) -> str:
     from ruamel.yaml.scalarstring import ScalarString
 
     if isinstance(old, ScalarString):
-        return type(old)(new)  # the same quotes as before
+        styled: str = type(old)(new)  # the same quotes as before
+        return styled
     return new

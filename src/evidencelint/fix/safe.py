@@ -14,9 +14,7 @@ from evidencelint.importer.dates import parse_date
 
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
 _ODD_BLANKS = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
-_DOI_PREFIX = re.compile(
-    r"^(?:doi\s*:\s*|(?:https?://)?(?:dx\.|www\.)?doi\.org/)", re.IGNORECASE
-)
+_DOI_PREFIX = re.compile(r"^(?:doi\s*:\s*|(?:https?://)?(?:dx\.|www\.)?doi\.org/)", re.IGNORECASE)
 
 
 def tidy_text(value: str) -> str:

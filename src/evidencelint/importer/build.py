@@ -130,7 +130,9 @@ def _publisher(source: PageSource, texts: list[str]) -> tuple[str, str]:
     if source.publisher:
         return source.publisher, ""
     for text in reversed(texts):
-        match = re.match(r"^(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*(.+)$", text, re.I)
+        match = re.match(
+            r"^(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*(.+)$", text, re.I
+        )
         if match:
             name = match.group(1).strip().rstrip(".")
             name = re.sub(r"\.?\s*all rights reserved\.?$", "", name, flags=re.I).strip()
@@ -149,7 +151,7 @@ def _entries(parsed: list[ParsedReference], discover: Discover | None) -> list[E
 
 
 def _entry(key: str, ref: ParsedReference, discover: Discover | None) -> Entry:
-    comments: list[str] = [f"printed: {ref.printed}"] + ref.notes
+    comments: list[str] = [f"printed: {ref.printed}", *ref.notes]
     values: dict[str, Any] = {"type": ref.type}
     if ref.authors:
         values["authors"] = list(ref.authors)

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from evidencelint.importer.references import ParsedReference
 from evidencelint.importer.source import Block
 
-_NUMBERED = re.compile(r"\s?\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]|\s?\((\d{1,3}(?:\s*,\s*\d{1,3})*)\)")
+_NUMBERED = re.compile(
+    r"\s?\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]|\s?\((\d{1,3}(?:\s*,\s*\d{1,3})*)\)"
+)
 _AUTHOR_YEAR = re.compile(
     r"\s?[(\[](?P<inner>[A-Z][^()\[\]]{0,80}?\b(?:19|20)\d{2}[a-z]?(?:;[^()\[\]]{1,80})?)[)\]]"
 )
@@ -50,8 +52,10 @@ class FoundClaim:
 
 
 def find_claims(blocks: list[Block], references: dict[str, ParsedReference]) -> list[FoundClaim]:
-    numbered = {r.number: key for key, r in references.items() if r.number is not None}
-    by_order = dict(enumerate(references, start=1))
+    numbered: dict[int | None, str] = {
+        r.number: key for key, r in references.items() if r.number is not None
+    }
+    by_order: dict[int | None, str] = dict(enumerate(references, start=1))
     claims: list[FoundClaim] = []
     seen: set[str] = set()
     for block in blocks:
@@ -97,7 +101,8 @@ def _claim(
             continue
         text = text.replace(match.group(0), "", 1)
         cites += [k for k in keys if k and k not in cites]
-        unknown += [p.strip() for p, k in zip(match.group("inner").split(";"), keys) if not k]
+        parts = match.group("inner").split(";")
+        unknown += [p.strip() for p, k in zip(parts, keys, strict=True) if not k]
     text = " ".join(text.split())
     if cites or unknown:
         return FoundClaim(text, cites, unknown)

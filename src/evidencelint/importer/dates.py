@@ -103,10 +103,10 @@ def parse_date(text: str) -> tuple[dt.date | None, str]:
         words = re.findall(r"[A-Za-z]+|\d+", text)
         month = next((_MONTHS[w.lower()] for w in words if w.lower() in _MONTHS), None)
         numbers = [int(w) for w in words if w.isdigit()]
-        year = next((n for n in numbers if n >= 1000), None)
+        whole_year = next((n for n in numbers if n >= 1000), None)
         day = next((n for n in numbers if n < 1000), None)
-        if month is None or year is None or day is None:
+        if month is None or whole_year is None or day is None:
             return None, "not a whole date"
-        return dt.date(year, month, day), ""
+        return dt.date(whole_year, month, day), ""
     except ValueError:
         return None, "not a real calendar date"

@@ -46,8 +46,12 @@ def judge(ref: ParsedReference, found: list[Candidate]) -> Verdict:
     """Whether the best candidate is certainly the printed work, and why (not)."""
     named = [a for a in ref.authors if not is_et_al(a)]
     if not (ref.title and named and ref.year):
-        return Verdict("", False, "not searched: the page does not print its title, first "
-                       "author and year, so no match could be confirmed")
+        return Verdict(
+            "",
+            False,
+            "not searched: the page does not print its title, first "
+            "author and year, so no match could be confirmed",
+        )
     if not found:
         return Verdict("", False, "Crossref gave no candidate")
     best = found[0]
@@ -98,9 +102,9 @@ def _disagreements(ref: ParsedReference, record: WorkRecord) -> list[str]:
     for mismatch in compare(cited, record):
         if mismatch.field == "title":
             reasons.append("its title is different")
-        elif mismatch.field == "authors" and mismatch.severity is Severity.ERROR:
-            reasons.append(mismatch.detail)
-        elif mismatch.field == "year":
+        elif mismatch.field == "year" or (
+            mismatch.field == "authors" and mismatch.severity is Severity.ERROR
+        ):
             reasons.append(mismatch.detail)
         elif mismatch.field == "journal":
             reasons.append(f"it appeared in {mismatch.expected}")

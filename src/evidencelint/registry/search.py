@@ -52,5 +52,7 @@ def candidates(message: Any) -> list[Candidate]:
         if not math.isfinite(score) or score < 0:
             continue
         doi = item.get("DOI")
-        found.append(Candidate(record, float(score), doi.strip() if isinstance(doi, str) else record.doi))
+        found.append(
+            Candidate(record, float(score), doi.strip() if isinstance(doi, str) else record.doi)
+        )
     return sorted(found, key=lambda c: c.score, reverse=True)

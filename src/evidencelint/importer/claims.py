@@ -18,7 +18,8 @@ from evidencelint.importer.references import ParsedReference
 from evidencelint.importer.source import Block
 
 _NUMBERED = re.compile(
-    r"\s?\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]|\s?\((\d{1,3}(?:\s*,\s*\d{1,3})*)\)"
+    r"\s?\[(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]"
+    r"|\s?\((\d{1,3}(?:\s*,\s*\d{1,3})*)\)(?=[.,;:]|$)"  # "(2)" only where a marker ends
 )
 _AUTHOR_YEAR = re.compile(
     r"\s?[(\[](?P<inner>[A-Z][^()\[\]]{0,80}?\b(?:19|20)\d{2}[a-z]?(?:;[^()\[\]]{1,80})?)[)\]]"
@@ -70,7 +71,8 @@ def find_claims(blocks: list[Block], references: dict[str, ParsedReference]) -> 
 def sentences(text: str) -> list[str]:
     parts: list[str] = []
     for piece in _SENTENCE_END.split(text):
-        if parts and _ABBREVIATIONS.search(parts[-1]):
+        if parts and _ABBREVIATIONS.search(parts[-1][-8:]):  # the tail: searching the
+            # whole joined sentence each time was quadratic on a long run of "A. ("
             parts[-1] = f"{parts[-1]} {piece}"
         else:
             parts.append(piece)
@@ -82,27 +84,29 @@ def _claim(
 ) -> FoundClaim | None:
     cites: list[str] = []
     unknown: list[str] = []
-    text = sentence
-    for match in list(_NUMBERED.finditer(sentence)):
-        inner = match.group(1) or match.group(2)
-        numbers = _numbers(inner)
+
+    def numbered_marker(match: re.Match[str]) -> str:
+        numbers = _numbers(match.group(1) or match.group(2))
         keys = [numbered.get(n) for n in numbers]
         if match.group(2) and not all(keys):
-            continue  # "(2)" that names no reference is prose
-        text = text.replace(match.group(0), "", 1)
+            return match.group(0)  # "(2)" that names no reference is prose
         for number, key in zip(numbers, keys, strict=True):
             if key is None:
                 unknown.append(f"[{number}]")
             elif key not in cites:
                 cites.append(key)
-    for match in list(_AUTHOR_YEAR.finditer(text)):
-        keys = [_author_year_key(part, references) for part in match.group("inner").split(";")]
-        if not any(keys):
-            continue
-        text = text.replace(match.group(0), "", 1)
-        cites += [k for k in keys if k and k not in cites]
+        return ""
+
+    def author_year_marker(match: re.Match[str]) -> str:
         parts = match.group("inner").split(";")
-        unknown += [p.strip() for p, k in zip(parts, keys, strict=True) if not k]
+        keys = [_author_year_key(part, references) for part in parts]
+        if not any(keys):
+            return match.group(0)
+        cites.extend(k for k in keys if k and k not in cites)
+        unknown.extend(p.strip() for p, k in zip(parts, keys, strict=True) if not k)
+        return ""
+
+    text = _AUTHOR_YEAR.sub(author_year_marker, _NUMBERED.sub(numbered_marker, sentence))
     text = " ".join(text.split())
     if cites or unknown:
         return FoundClaim(text, cites, unknown)

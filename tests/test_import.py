@@ -148,6 +148,7 @@ def test_html_page_goes_through_main_content_extraction(tmp_path: Path) -> None:
 
 
 def _journal_page(tmp_path: Path, reference: str) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     page = tmp_path / "page.md"
     page.write_text(
         "# Acupuncture\n\nAcupuncture relieved hot flashes in a randomised trial [1].\n\n"
@@ -282,3 +283,38 @@ def test_long_garbled_text_is_read_in_linear_time() -> None:
     for junk in ("Smith, A. (" * 10000, "Research [12] " * 20000):
         find_claims(blocks_from_text(junk), {})
     assert time.monotonic() - started < 5  # 17 s when every split re-scanned the sentence
+
+
+def test_two_pages_with_one_title_get_two_ids(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    for page in (first, second):
+        page.write_text("# Acupuncture\n\nTrials show that acupuncture reduces pain in adults.\n")
+    out = tmp_path / "out"
+    assert main(["import", str(first), str(second), "--out", str(out), "--offline"]) == 0
+    ids = sorted(yaml.safe_load(p.read_text())["id"] for p in out.glob("*.yaml"))
+    assert ids == ["acupuncture", "acupuncture-2"]
+
+
+def test_searches_are_cached_and_offline_answers_only_from_the_cache(
+    tmp_path: Path, crossref: CrossrefServer
+) -> None:
+    avis = (
+        "Avis NE, Coeytaux RR, Isom S, Prevette K, Morgan T. Acupuncture in menopause (AIM) "
+        "study: a pragmatic, randomized controlled trial. Menopause. 2016;23(6):626-637."
+    )
+    page = _journal_page(tmp_path, avis)
+    other = _journal_page(tmp_path / "other", avis.replace("Avis NE", "Avis N"))
+    offline = ["--out", str(tmp_path / "offline"), "--offline"]
+    assert main(["import", str(other), *offline]) == 0
+    (ref,) = yaml.safe_load(next((tmp_path / "offline").glob("*.yaml")).read_text())[
+        "references"
+    ].values()
+    assert "doi" not in ref
+    assert "could not be searched in Crossref (offline, and no cached answer)" in ref["no_doi"]
+    assert crossref.count(SEARCH) == 0
+    for run in ("first", "second"):
+        assert main(["import", str(page), "--out", str(tmp_path / run)]) == 0
+    assert crossref.count(SEARCH) == 1  # the second run answered from the cache
+    assert main(["import", str(page), "--out", str(tmp_path / "third"), "--offline"]) == 0
+    text = next((tmp_path / "third").glob("*.yaml")).read_text()
+    assert "doi: 10.1097/GME.0000000000000597" in text

@@ -52,6 +52,14 @@ def fix_paths(
     try:
         for shown, path, _ in files:
             try:
+                if path.stat().st_size > config.max_file_bytes:
+                    print(
+                        f"evidencelint: {shown}: larger than max_file_bytes "
+                        f"({config.max_file_bytes}); not fixed",
+                        file=sys.stderr,
+                    )
+                    failed += 1
+                    continue
                 original = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 print(f"evidencelint: {shown}: cannot read ({exc})", file=sys.stderr)

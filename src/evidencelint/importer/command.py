@@ -45,12 +45,15 @@ def import_pages(
                 failed += 1
                 continue
             page = build_page(source, discover)
+            base, number = str(page.values["id"]), 2
+            while folder / f"{page.values['id']}.yaml" in chosen:
+                # Two pages of this run with one title: ids are unique across the tree.
+                page.values["id"], number = f"{base}-{number}", number + 1
             target = folder / f"{page.values['id']}.yaml"
-            if target in chosen or (target.exists() and not force):
-                why = "written by this run" if target in chosen else "exists"
+            if target.exists() and not force:
                 print(
-                    f"evidencelint: {target} {why}; not overwritten ({file} not imported; "
-                    "--force replaces an existing file)",
+                    f"evidencelint: {target} exists; not overwritten ({file} not imported; "
+                    "--force replaces it)",
                     file=sys.stderr,
                 )
                 failed += 1

@@ -71,16 +71,21 @@ def _looks_like_html(text: str) -> bool:
 def _from_html(path: Path, text: str) -> PageSource:
     import trafilatura
 
-    extracted = trafilatura.extract(
-        text,
-        output_format="markdown",
-        include_comments=False,
-        include_tables=False,
-        include_links=False,
-        favor_recall=True,
-        with_metadata=False,
-    )
-    metadata = trafilatura.extract_metadata(text)
+    try:
+        extracted = trafilatura.extract(
+            text,
+            output_format="markdown",
+            include_comments=False,
+            include_tables=False,
+            include_links=False,
+            favor_recall=True,
+            with_metadata=False,
+        )
+        metadata = trafilatura.extract_metadata(text)
+    except Exception as exc:  # a page no parser copes with is a message, not a traceback
+        raise SourceError(
+            f"{path}: the HTML could not be read ({type(exc).__name__}: {exc})"
+        ) from None
     page = PageSource(path, blocks_from_text(extracted or ""))
     if metadata is not None:
         # The metadata's `date` is not used: it is a publication date at best, and

@@ -25,22 +25,30 @@ _AUTHOR_YEAR = re.compile(
     r"\s?[(\[](?P<inner>[A-Z][^()\[\]]{0,80}?\b(?:19|20)\d{2}[a-z]?(?:;[^()\[\]]{1,80})?)[)\]]"
 )
 _CUES = re.compile(
-    r"\b(?:stud(?:y|ies)|research|trials?|evidence|reviews?|meta-analys\w*|shown|shows?|"
+    r"\b(?:stud(?:y|ies)|research\w*|trials?|evidence|reviews?|meta-analys\w*|shown|shows?|"
     r"found|suggests?|demonstrat\w+|confirmed|recommend\w*|guidelines?|effective\w*|safe|"
     r"unsafe|risks?|complications?|side effects?|reduc\w+|improv\w+|reliev\w+|relief|"
     r"help(?:s|ed)?\s+(?:treat|relieve|reduce|manage|with)|treat(?:s|ed)?|linked|"
-    r"associated|increases?|decreases?|lowers?|causes?|prevent\w*|cover(?:s|ed)?|"
-    r"regulat\w+|requires?|percent|proven|known to|thought to|believed)\b|\d+(?:[.,]\d+)?\s*%",
+    r"associated|increases?|decreases?|lowers?|causes?|prevent\w*|cover(?:s|ed|age)?|"
+    r"regulat\w+|requires?|percent|proven|known to|thought to|believed?|believes|"
+    r"releas\w+|stimulat\w+|trigger\w*|boost\w*|significant\w*|majority|most|common\w*|"
+    r"rare\w*|infections?|injur\w+)\b"
+    r"|\d+(?:[.,]\d+)?\s*%|\b\d[\d,.]*(?:s)?\b",
     re.IGNORECASE,
 )
 _NOT_CLAIMS = re.compile(
-    r"\b(?:you|your|we|our|us|click|call|contact|subscribe|sign up|appointment|"
-    r"was this page helpful|learn more|read our|advertis\w+|policy)\b",
+    r"\b(?:we|our|us|click|call|contact|subscribe|sign up|appointments?|"
+    r"was this page helpful|learn more|read our|advertis\w+|policy|privacy|cookies?)\b"
+    r"|\d{3}[-.]\d{3}[-.]\d{4}|https?://|www\.",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“‘(])")
 _ABBREVIATIONS = re.compile(r"(?:\b[A-Z]\.|\be\.g\.|\bi\.e\.|\bet al\.|\bvs\.|\bDr\.|\bU\.S\.)$")
 MIN_WORDS = 6
+_ENDS_STATEMENT = re.compile(r"[.!:][\"”’)]?$")
+"""A statement ends like one: a heading, a menu entry or a question does not."""
+MAX_ITEMS = 30
+"""List items joined to the line that introduces them: more is a menu, not a claim."""
 
 
 @dataclass(slots=True)
@@ -59,13 +67,30 @@ def find_claims(blocks: list[Block], references: dict[str, ParsedReference]) -> 
     by_order: dict[int | None, str] = dict(enumerate(references, start=1))
     claims: list[FoundClaim] = []
     seen: set[str] = set()
-    for block in blocks:
-        for sentence in sentences(block.text):
+    for text in _with_lists(blocks):
+        for sentence in sentences(text):
             claim = _claim(sentence, numbered or by_order, references)
             if claim is not None and claim.text.casefold() not in seen:
                 seen.add(claim.text.casefold())
                 claims.append(claim)
     return claims
+
+
+def _with_lists(blocks: list[Block]) -> list[str]:
+    """Texts to read claims from: a line ending in ':' takes the list items after it
+    ("may help with: migraine; sciatica; ..."), each other block stands alone."""
+    texts: list[str] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        index += 1
+        items: list[str] = []
+        if block.text.endswith(":") and not block.list_item:
+            while index < len(blocks) and blocks[index].list_item and len(items) < MAX_ITEMS:
+                items.append(blocks[index].text.rstrip("."))
+                index += 1
+        texts.append(f"{block.text} {'; '.join(items)}." if items else block.text)
+    return texts
 
 
 def sentences(text: str) -> list[str]:
@@ -111,7 +136,7 @@ def _claim(
     if cites or unknown:
         return FoundClaim(text, cites, unknown)
     words = text.split()
-    if len(words) < MIN_WORDS or text.endswith("?") or text.endswith(":"):
+    if len(words) < MIN_WORDS or not _ENDS_STATEMENT.search(text):
         return None
     if _CUES.search(text) and not _NOT_CLAIMS.search(text):
         return FoundClaim(text)

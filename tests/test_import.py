@@ -315,3 +315,19 @@ def test_searches_are_cached_and_offline_answers_only_from_the_cache(
     assert main(["import", str(page), "--out", str(tmp_path / "third"), "--offline"]) == 0
     text = next((tmp_path / "third").glob("*.yaml")).read_text()
     assert "doi: 10.1097/GME.0000000000000597" in text
+
+
+def test_titles_are_the_printed_ones_and_a_missing_title_says_so(tmp_path: Path) -> None:
+    printed = {"000": "Acupuncture", "001": "What You Need to Know About Acupuncture"}
+    printed["002"] = "What is acupuncture?"
+    for seed, content in PAGES.items():
+        _, text = _import(tmp_path / seed, seed, "--offline")
+        title = yaml.safe_load(text)["title"]
+        if seed[:3] in printed:
+            assert (
+                title
+                == printed[seed[:3]]
+                == yaml.safe_load((ROOT / "content" / content).read_text())["title"]
+            )
+        else:  # the hand-made file gives a descriptive title: none is printed
+            assert "# no title is printed where a title goes" in text

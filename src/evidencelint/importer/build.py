@@ -116,14 +116,27 @@ def _title(source: PageSource, texts: list[str]) -> tuple[str, str]:
         match = re.match(r"^(.{1,120}?)\s+[-–—|]\s+last\s+(?:updated|reviewed)\b", text, re.I)
         if match:
             return match.group(1).strip(), ""
-    for block in source.blocks[:3]:
+    topic = _topic_words(texts)
+    for block in source.blocks[:10]:
         text, words = block.text, block.text.split()
-        if block.list_item:
+        if block.list_item or not 1 <= len(words) <= 14 or ">>" in text:
             continue
-        if 1 <= len(words) <= 14 and not text.endswith((".", ":", ",")) and ">>" not in text:
-            return text, ""
+        if text.endswith((".", ":", ",", ";")):
+            continue
+        if topic & {w.casefold() for w in re.findall(r"\w+", text)}:
+            return text, ""  # the first heading-like line on what the page is about
     stem = re.sub(r"[_-]+", " ", source.path.stem).strip() or "imported page"
     return stem, "no title is printed where a title goes: the file name; write the page's title"
+
+
+def _topic_words(texts: list[str]) -> set[str]:
+    """The page's two most frequent words of six letters or more: what it is about."""
+    from collections import Counter
+
+    counts = Counter(
+        word.casefold() for text in texts for word in re.findall(r"[^\W\d_]{6,}", text)
+    )
+    return {word for word, _ in counts.most_common(2)}
 
 
 def _publisher(source: PageSource, texts: list[str]) -> tuple[str, str]:

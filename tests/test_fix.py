@@ -152,3 +152,39 @@ def test_every_rule_says_whether_it_has_an_automatic_fix(
         assert main(["rules", rule.name]) == 0
         out = capsys.readouterr().out
         assert f"Automatic fix (`evidencelint fix`):\n  {AUTOFIX[rule.name]}" in out
+
+
+def test_a_field_added_at_the_end_of_a_reference_goes_before_the_next_ones_comment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], crossref: CrossrefServer
+) -> None:
+    page = tmp_path / "page.yaml"
+    page.write_text(
+        "id: p\ntitle: P\nstatus: draft\nclaims:\n  - id: c\n    text: It works [@hershman].\n"
+        "references:\n"
+        "  hershman:\n"
+        "    type: journal-article\n"
+        "    authors: [Hershman DL, et al.]\n"
+        "    title: Effect of acupuncture vs sham acupuncture or waitlist control on joint pain"
+        " related to aromatase inhibitors among women with early-stage breast cancer\n"
+        "    journal: JAMA\n"
+        "    year: 2018\n"
+        "    doi: 10.1001/jama.2018.8907  # as printed\n"
+        "    issue: '2'\n"
+        "  # the next reference\n"
+        "  other:\n"
+        "    type: web-page\n"
+        "    title: O\n"
+        "    url: https://example.org/o\n",
+        encoding="utf-8",
+    )
+    assert main(["fix", "--unsafe-fixes", "--no-cache", str(page)]) == 0
+    text = page.read_text(encoding="utf-8")
+    assert (
+        "    year: 2018\n"
+        '    volume: "320"\n'
+        "    doi: 10.1001/jama.2018.8907  # as printed\n"
+        "    issue: '2'\n"
+        '    pages: "167-176"\n'
+        "  # the next reference\n"
+        "  other:\n"
+    ) in text

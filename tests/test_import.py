@@ -331,3 +331,46 @@ def test_titles_are_the_printed_ones_and_a_missing_title_says_so(tmp_path: Path)
             )
         else:  # the hand-made file gives a descriptive title: none is printed
             assert "# no title is printed where a title goes" in text
+
+
+def test_nothing_printed_on_the_page_or_in_its_name_escapes_a_comment(tmp_path: Path) -> None:
+    page = tmp_path / "evil\rstatus: published\r#.md"
+    page.write_text(
+        "# Acupuncture\n\nTrials show acupuncture reduces pain in adults.\u2028status: x\n\n"
+        "## References\n\n1. Smith J. Acupuncture\x0b\nid: injected. BMJ. 2020;1:1.\n"
+        "2. National Health Service. Acupuncture\u2029references: {}.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["import", str(page), "--out", str(out), "--offline"]) == 0
+    (written,) = out.glob("*.yaml")
+    text = written.read_text(encoding="utf-8")
+    keys = [line.split(":")[0] for line in text.splitlines() if not line.startswith((" ", "#"))]
+    assert keys == sorted(set(keys), key=keys.index)  # no key written twice
+    assert not any(line.startswith("status: published") for line in text.splitlines())
+    values = yaml.safe_load(text)
+    assert values["status"] == "draft"
+    assert values["id"] == "acupuncture"
+    assert set(values) <= {"id", "title", "status", "claims", "references"}
+
+
+def test_a_candidate_whose_doi_is_not_a_doi_is_never_taken() -> None:
+    from evidencelint.importer.discovery import judge
+    from evidencelint.importer.references import parse_reference
+    from evidencelint.registry.record import parse_work
+    from evidencelint.registry.search import Candidate
+
+    printed = (
+        "Avis NE, Coeytaux RR, Isom S, Prevette K, Morgan T. Acupuncture in menopause (AIM) "
+        "study: a pragmatic, randomized controlled trial. Menopause. 2016;23(6):626-637."
+    )
+    work = json.loads(
+        (ROOT / "tests/fixtures/crossref/works/10.1097__GME.0000000000000597.json").read_text()
+    )["message"]
+    record = parse_work(work)
+    assert record is not None
+    ref = parse_reference(printed, printed)
+    assert judge(ref, [Candidate(record, 150.0, "10.1097/GME.0000000000000597")]).taken
+    forged = Candidate(record, 150.0, "10.1097/GME.1\nfixed: forged")
+    verdict = judge(ref, [forged])
+    assert not verdict.taken and "its DOI is not a valid DOI" in verdict.why

@@ -67,7 +67,9 @@ def fix_paths(
                 continue
             result = edit(original, registry)
             for suggestion in result.suggestions:
-                print(f"{shown}:{suggestion.line}: suggestion: {suggestion.message}", file=out)
+                print(
+                    _line(f"{shown}:{suggestion.line}: suggestion: {suggestion.message}"), file=out
+                )
             if result.problem:
                 print(f"evidencelint: {shown}: not fixed: {result.problem}", file=sys.stderr)
                 failed += 1
@@ -82,13 +84,18 @@ def fix_paths(
                 write_text_atomic(path, result.text)
                 for change in result.changes:
                     kind = "" if change.safe else " (unsafe)"
-                    print(f"{shown}:{change.line}: fixed{kind}: {change.message}", file=out)
+                    print(_line(f"{shown}:{change.line}: fixed{kind}: {change.message}"), file=out)
     finally:
         if client is not None:
             client.close()
     verb = "would fix" if diff else "fixed"
     print(f"evidencelint fix: {verb} {fixes} in {changed} files", file=sys.stderr)
     return FixOutcome(changed, fixes, failed)
+
+
+def _line(text: str) -> str:
+    """One output line, whatever a content file or a registry answer put in it."""
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def _diff(shown: str, original: str, result: Edited) -> str:

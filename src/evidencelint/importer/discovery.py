@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from evidencelint.doi import normalise_doi
 from evidencelint.findings import Severity
 from evidencelint.importer.build import Discovery
 from evidencelint.importer.references import ParsedReference
@@ -58,6 +59,8 @@ def judge(ref: ParsedReference, found: list[Candidate]) -> Verdict:
     record = best.record
     described = f"best candidate {record.doi} (score {best.score:.1f}, {_describe(record)})"
     reasons = _disagreements(ref, record)
+    if normalise_doi(best.doi) is None:
+        reasons.insert(0, "its DOI is not a valid DOI")
     if len(found) > 1 and best.score < MARGIN * found[1].score:
         reasons.append(
             f"its score is not clearly ahead of the next candidate's "

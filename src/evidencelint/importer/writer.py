@@ -23,6 +23,14 @@ def dump_mapping(values: dict[str, Any]) -> str:
     return stream.getvalue()
 
 
+def _comment(lines: list[str]) -> str:
+    """Comment text that stays a comment: no line break or control character of the page
+    (or of its file's name) can end it and start YAML of its own."""
+    return "\n".join(
+        " ".join("".join(c if c.isprintable() else " " for c in line).split()) for line in lines
+    )
+
+
 def render(page: ImportedPage) -> str:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -43,7 +51,7 @@ def render(page: ImportedPage) -> str:
         if claim.markers:
             notes.append(f"printed markers with no reference: {', '.join(claim.markers)}")
         if notes:
-            claims.yaml_set_comment_before_after_key(number - 1, before="\n".join(notes), indent=2)
+            claims.yaml_set_comment_before_after_key(number - 1, before=_comment(notes), indent=2)
     root["claims"] = claims
     references = CommentedMap()
     trailing: list[str] = []
@@ -54,13 +62,13 @@ def render(page: ImportedPage) -> str:
         references[entry.key] = _reference(entry.values)
         before = trailing + entry.comments
         trailing = []
-        references.yaml_set_comment_before_after_key(entry.key, before="\n".join(before), indent=2)
+        references.yaml_set_comment_before_after_key(entry.key, before=_comment(before), indent=2)
     if references:
         root["references"] = references
     for key, lines in page.comments.items():
         if key in root and lines:
-            root.yaml_set_comment_before_after_key(key, before="\n".join(lines))
-    root.yaml_set_start_comment("\n".join(page.header))
+            root.yaml_set_comment_before_after_key(key, before=_comment(lines))
+    root.yaml_set_start_comment(_comment(page.header))
     stream = io.StringIO()
     _yaml().dump(root, stream)
     text = stream.getvalue()
@@ -68,7 +76,7 @@ def render(page: ImportedPage) -> str:
         indent = "  " if references else ""
         if not references:
             text += "references: {}\n"
-        text += "".join(f"{indent}# {line}\n" for line in trailing)
+        text += "".join(f"{indent}# {line}\n" for line in _comment(trailing).split("\n"))
     return text
 
 

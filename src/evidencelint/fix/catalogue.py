@@ -10,8 +10,8 @@ AUTOFIX: dict[str, str] = {
     "duplicate-key": NONE + " which value is right",
     "schema": "partly. Safe: a web page's `accessed` written as a date in another form "
     "('March 5, 2024') becomes YYYY-MM-DD; a date that could be read two ways is left. "
-    "Unsafe (--unsafe-fixes): a journal reference's missing DOI, when Crossref's "
-    "query.bibliographic finds it with certainty",
+    "Unsafe (--unsafe-fixes): the missing DOI of a reference naming a journal, when "
+    "Crossref's query.bibliographic finds it with certainty",
     "citation-missing": NONE + " which work supports the claim",
     "citation-unresolved": NONE,
     "citation-ambiguous": NONE,

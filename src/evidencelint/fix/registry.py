@@ -1,7 +1,7 @@
 """Unsafe fixes and suggestions: they read Crossref's records, so they may be wrong
 about what the editor meant, and are applied only with --unsafe-fixes.
 
-- a journal reference without a DOI gets the one `query.bibliographic` finds with
+- a reference naming a journal and no DOI gets the one `query.bibliographic` finds with
   certainty (the rules of importer/discovery.py);
 - a missing volume, issue or pages is taken from the DOI's record, when the record's title
   and first author agree with the reference (a DOI pointing at another work gives none);
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 _COCHRANE = re.compile(r"^(10\.1002/14651858\.cd\d+)(?:\.pub(\d+))?$")
 MAX_PROBES = 5
-JOURNAL_TYPES = ("journal-article", "systematic-review")
 
 
 class RegistryFixes:
@@ -42,7 +41,7 @@ class RegistryFixes:
         suggestions: list[Change] = []
         doi = reference.get("doi")
         if not isinstance(doi, str) or not doi.strip():
-            if reference.get("type") in JOURNAL_TYPES:
+            if isinstance(reference.get("journal"), str):
                 changes += self._find_doi(key, reference, line)
             return changes, suggestions
         normalised = normalise_doi(doi)

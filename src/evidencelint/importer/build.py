@@ -175,13 +175,15 @@ def _entry(key: str, ref: ParsedReference, discover: Discover | None) -> Entry:
             values[name] = value
     if ref.doi:
         values["doi"] = ref.doi
-    elif ref.type in ("journal-article", "systematic-review"):
+    elif ref.journal:  # a journal's works have DOIs: look for the one not printed
         found = discover(ref) if discover is not None else Discovery(comment="not searched")
         if found.doi:
             values["doi"] = found.doi
             comments.append(f"doi not printed; {found.comment}")
-        else:
+        elif ref.type in ("journal-article", "systematic-review"):
             values["no_doi"] = f"{NO_DOI_PRINTED}; {found.comment}"
+        else:
+            comments.append(f"{NO_DOI_PRINTED}; {found.comment}")
     for name in ("pmid", "pmcid", "url"):
         if getattr(ref, name):
             values[name] = getattr(ref, name)

@@ -57,17 +57,17 @@ def judge(ref: ParsedReference, found: list[Candidate]) -> Verdict:
         return Verdict("", False, "Crossref gave no candidate")
     best = found[0]
     record = best.record
-    described = f"best candidate {record.doi} (score {best.score:.1f}, {_describe(record)})"
+    described = f"best candidate {best.doi} (score {best.score:.1f}, {_describe(record)})"
     reasons = _disagreements(ref, record)
     if normalise_doi(best.doi) is None:
         reasons.insert(0, "its DOI is not a valid DOI")
     if len(found) > 1 and best.score < MARGIN * found[1].score:
         reasons.append(
             f"its score is not clearly ahead of the next candidate's "
-            f"({found[1].record.doi}, score {found[1].score:.1f})"
+            f"({found[1].doi}, score {found[1].score:.1f})"
         )
     if reasons:
-        return Verdict(record.doi, False, f"{described} not taken: {'; '.join(reasons)}")
+        return Verdict(best.doi, False, f"{described} not taken: {'; '.join(reasons)}")
     agreed = "title, first author, year" + (", journal" if ref.journal else "")
     ahead = f", next {found[1].score:.1f}" if len(found) > 1 else ""
     return Verdict(

@@ -127,7 +127,8 @@ def _overlaps(hand: str, imported: str) -> bool:
 
 
 def discovery(base_url: str) -> dict[str, Any]:
-    from evidencelint.importer.discovery import Discoverer
+    from evidencelint.importer.discovery import MARGIN, Discoverer, judge
+    from evidencelint.registry.search import candidates
     from evidencelint.importer.references import find_references
     from evidencelint.importer.source import read_page
     from evidencelint.registry.client import ClientSettings, CrossrefClient
@@ -145,6 +146,8 @@ def discovery(base_url: str) -> dict[str, Any]:
     client = CrossrefClient(ClientSettings(base_url=base_url, mailto="bench@example.org"))
     discoverer = Discoverer(client)
     cases: list[dict[str, Any]] = []
+    by_margin: dict[float, list[tuple[str | None, str | None]]] = {}
+    margins = (1.0, 1.05, 1.1, 1.25, 1.5, 2.0)
     try:
         for seed in PAGES:
             for ref in find_references(read_page(SEEDS / seed).blocks).entries:
@@ -156,6 +159,13 @@ def discovery(base_url: str) -> dict[str, Any]:
                 expected = truth.get(name) if name else None
                 verdict = discoverer.verdict(ref)
                 proposed = verdict.doi if verdict.taken else None
+                fetched = client.search(ref.printed)  # answered from the server again
+                found = candidates(fetched.data) if fetched.status == "ok" else []
+                for margin in margins:
+                    other = judge(ref, found, margin)
+                    by_margin.setdefault(margin, []).append(
+                        (expected, other.doi if other.taken else None)
+                    )
                 cases.append(
                     {
                         "page": seed,
@@ -170,7 +180,18 @@ def discovery(base_url: str) -> dict[str, Any]:
     proposals = [c for c in cases if c["proposed"]]
     correct = [c for c in proposals if c["proposed"].lower() == (c["expected"] or "").lower()]
     findable = [c for c in cases if c["expected"]]
+    sensitivity = {}
+    for margin, pairs in by_margin.items():
+        taken = [(e, p) for e, p in pairs if p]
+        right = [1 for e, p in taken if p and e and p.lower() == e.lower()]
+        findable_here = [1 for e, _ in pairs if e]
+        sensitivity[str(margin)] = {
+            "precision": len(right) / len(taken) if taken else 1.0,
+            "recall": len(right) / len(findable_here) if findable_here else 1.0,
+        }
     return {
+        "margin": MARGIN,
+        "sensitivity": sensitivity,
         "cases": cases,
         "proposed": len(proposals),
         "correct": len(correct),
@@ -225,6 +246,12 @@ def main() -> int:
         f"{found['findable']} findable; precision {found['precision']:.3f}, "
         f"recall {found['recall']:.3f}"
     )
+    for margin, figure in found["sensitivity"].items():
+        chosen = " (the margin used)" if float(margin) == found["margin"] else ""
+        print(
+            f"  at margin {margin}: precision {figure['precision']:.3f}, "
+            f"recall {figure['recall']:.3f}{chosen}"
+        )
     if args.json is not None:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     return 0

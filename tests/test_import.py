@@ -240,7 +240,10 @@ def test_discovery_precision_is_one_on_the_seed_references() -> None:
         server.stop()
     assert figures["proposed"] > 0
     assert figures["precision"] == 1.0
-    assert figures["recall"] >= 0.6  # 10 of 15 findable (bench/import_accuracy.py)
+    assert figures["recall"] >= 0.6  # 9 of 15 findable (bench/import_accuracy.py)
+    # The score margin is a working part of "certain": without it, the duplicate record
+    # that agrees on every compared field is taken.
+    assert figures["sensitivity"]["1.0"]["precision"] < 1.0
 
 
 def test_seed_copies_are_the_pages_the_demo_content_was_made_from() -> None:

@@ -106,10 +106,10 @@ class _TolerantCache(SQLiteCache):
 
 
 def _worth_keeping(response: requests.Response) -> bool:
-    """Keep not-found answers, whole records (a JSON object whose `message` is an
-    object naming its DOI, as works and agency answers are) and search answers (a
-    work-list with its `items`); never a truncated or garbled
-    body, nor an odd answer that would stand for weeks after the service is right again."""
+    """Keep not-found answers, whole records (a JSON object whose `message` is an object
+    naming its DOI, as works and agency answers are) and search answers (a work-list with
+    its `items`); never a truncated or garbled body, nor an odd answer that would stand
+    for weeks after the service is right again."""
     if response.status_code == 404:
         return True
     if response.status_code != 200:

@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "crossref"
+SEARCH = "?search"
+"""The request key of `/works?query.bibliographic=...` (for `script`, `count`)."""
 
 
 @dataclass
@@ -83,6 +85,9 @@ class CrossrefServer:
         self.works: dict[str, bytes] = {}
         self.agencies: dict[str, tuple[str, str]] = {}
         self.aliases: dict[str, str] = {}
+        self.searches: list[tuple[str, bytes]] = []
+        """(search terms, work-list body): `/works?query.bibliographic=Q` answers with
+        the first body whose terms are in Q (case ignored), else an empty list."""
         self.scripts: dict[str, deque[Action]] = {}
         self.fault: Action | None = None
         self.fault_left: int | None = None
@@ -112,6 +117,10 @@ class CrossrefServer:
         if agencies.is_file():
             for doi, (agency, label) in json.loads(agencies.read_text()).items():
                 self.agencies[doi.lower()] = (agency, label)
+        for path in sorted((folder / "searches").glob("*.json")):
+            body = path.read_bytes()
+            terms = json.loads(body)["message"]["query"]["search-terms"]
+            self.searches.append((terms.casefold(), body))
         aliases = folder / "aliases.json"
         if aliases.is_file():
             self.aliases.update({k.lower(): v for k, v in json.loads(aliases.read_text()).items()})
@@ -196,6 +205,8 @@ class CrossrefServer:
         path = unquote(parts.path)
         agency = path.endswith("/agency")
         doi = path.removeprefix("/works/").removesuffix("/agency").lower()
+        if path.rstrip("/") == "/works":
+            doi = SEARCH  # scripts and counts for searches use this key
         key = self._key(doi, agency)
         with self._lock:
             self.requests.append(key)
@@ -258,7 +269,9 @@ class CrossrefServer:
             self._answer(handler, doi, agency)
 
     def _answer(self, handler: BaseHTTPRequestHandler, doi: str, agency: bool) -> None:
-        if agency:
+        if doi == SEARCH:
+            self._search(handler)
+        elif agency:
             if doi in self.works or doi in self.aliases:
                 name, label = "crossref", "Crossref"
             elif doi in self.agencies:
@@ -281,6 +294,21 @@ class CrossrefServer:
             self._send(handler, 200, self.works[doi], {"Content-Type": "application/json"})
         else:
             self._send(handler, 404, b"Resource not found.", {"Content-Type": "text/plain"})
+
+    def _search(self, handler: BaseHTTPRequestHandler) -> None:
+        values = parse_qs(urlsplit(handler.path).query).get("query.bibliographic", [""])
+        query = " ".join(values[0].split()).casefold()
+        for terms, body in self.searches:
+            if terms in query:
+                self._send(handler, 200, body, {"Content-Type": "application/json"})
+                return
+        empty = {
+            "status": "ok",
+            "message-type": "work-list",
+            "message-version": "1.0.0",
+            "message": {"facets": {}, "total-results": 0, "items": [], "items-per-page": 5},
+        }
+        self._send(handler, 200, json.dumps(empty).encode(), {"Content-Type": "application/json"})
 
     def _send(
         self,

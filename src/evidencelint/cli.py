@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("rule", nargs="?", help="a rule name or code")
+
+    from evidencelint.cli_adopt import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -101,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules(args)
         if args.command == "audit":
             return _audit(args)
+        if args.command in ("import", "fix"):
+            from evidencelint.cli_adopt import run
+
+            return run(args)
         return _check(args)
     except KeyboardInterrupt:
         print("evidencelint: interrupted", file=sys.stderr)

@@ -315,7 +315,14 @@ def explain(name_or_code: str) -> str | None:
         f"  {rule.why}\n\nExample:\n"
         + "\n".join(f"  {line}" for line in rule.example.splitlines())
         + f"\n\nHow to fix:\n  {rule.fix}\n"
+        + f"\nAutomatic fix (`evidencelint fix`):\n  {_autofix(rule.name)}\n"
     )
+
+
+def _autofix(name: str) -> str:
+    from evidencelint.fix.catalogue import AUTOFIX
+
+    return AUTOFIX.get(name, "none")
 
 
 def list_rules() -> str:

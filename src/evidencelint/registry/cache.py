@@ -106,9 +106,10 @@ class _TolerantCache(SQLiteCache):
 
 
 def _worth_keeping(response: requests.Response) -> bool:
-    """Keep not-found answers and whole records (a JSON object whose `message` is an
-    object naming its DOI, as works and agency answers are); never a truncated or garbled
-    body, nor an odd answer that would stand for weeks after the service is right again."""
+    """Keep not-found answers, whole records (a JSON object whose `message` is an object
+    naming its DOI, as works and agency answers are) and search answers (a work-list with
+    its `items`); never a truncated or garbled body, nor an odd answer that would stand
+    for weeks after the service is right again."""
     if response.status_code == 404:
         return True
     if response.status_code != 200:
@@ -118,6 +119,8 @@ def _worth_keeping(response: requests.Response) -> bool:
     except (ValueError, RecursionError):
         return False
     message = document.get("message") if isinstance(document, dict) else None
+    if isinstance(message, dict) and document.get("message-type") == "work-list":
+        return isinstance(message.get("items"), list)  # a query.bibliographic answer
     return isinstance(message, dict) and "DOI" in message
 
 

@@ -112,6 +112,13 @@ class CrossrefClient:
     def agency(self, doi: str) -> Fetched:
         return self._get(agency_url(self.settings.base_url, doi))
 
+    def search(self, bibliographic: str, rows: int = 5) -> Fetched:
+        """`GET /works?query.bibliographic=...&rows=N`: the candidates for a printed
+        reference, with the politeness, cache, deadline and outage rules of `work`."""
+        from evidencelint.registry.search import search_url
+
+        return self._get(search_url(self.settings.base_url, bibliographic, rows))
+
     def close(self) -> None:
         with self._sessions_lock:
             for session in self._sessions:

@@ -6,13 +6,12 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable
-from pathlib import PurePath
 from typing import Any
-from urllib.parse import quote
 
 from evidencelint import __version__
 from evidencelint.catalogue import RULES, find_rule
 from evidencelint.engine import RunResult
+from evidencelint.escape import github_data, github_property, json_text, terminal, uri_path
 from evidencelint.findings import Finding, Severity
 
 FORMATS = ("text", "json", "github", "sarif", "markdown")
@@ -45,7 +44,8 @@ def summary(result: RunResult) -> dict[str, int]:
 
 def render_text(result: RunResult, today: dt.date) -> str:
     lines = [
-        f"{f.path}:{f.line}:{f.column}: {f.code} {f.name} {f.message}" for f in result.findings
+        f"{terminal(f.path)}:{f.line}:{f.column}: {f.code} {f.name} {terminal(f.message)}"
+        for f in result.findings
     ]
     s = summary(result)
     lines.append(
@@ -97,25 +97,17 @@ def check_document(result: RunResult, today: dt.date) -> dict[str, Any]:
 
 
 def render_json(result: RunResult, today: dt.date) -> str:
-    return json.dumps(check_document(result, today), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(check_document(result, today), indent=2, ensure_ascii=False)) + "\n"
 
 
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def render_github(result: RunResult, today: dt.date) -> str:
     lines = []
     for f in result.findings:
         props = ",".join(
-            f"{key}={_escape_property(value)}"
+            f"{key}={github_property(value)}"
             for key, value in (
                 ("file", f.path),
                 ("line", str(f.line)),
@@ -123,7 +115,7 @@ def render_github(result: RunResult, today: dt.date) -> str:
                 ("title", f"{f.code} {f.name}"),
             )
         )
-        lines.append(f"::{_GITHUB_LEVEL[f.severity]} {props}::{_escape_data(f.message)}")
+        lines.append(f"::{_GITHUB_LEVEL[f.severity]} {props}::{github_data(f.message)}")
     s = summary(result)
     lines.append(
         f"evidencelint: {_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}, "
@@ -161,7 +153,7 @@ def render_sarif(result: RunResult, today: dt.date) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": quote(PurePath(f.path).as_posix())},
+                        "artifactLocation": {"uri": uri_path(f.path)},
                         "region": {"startLine": f.line, "startColumn": f.column},
                     }
                 }
@@ -202,7 +194,7 @@ def render_sarif(result: RunResult, today: dt.date) -> str:
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def explain(name_or_code: str) -> str | None:

@@ -12,6 +12,8 @@ from the character index of each mark, never from libyaml's line numbers.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -102,14 +104,43 @@ def _too_large(size: int, max_bytes: int) -> LoadedYaml:
 
 
 def load_file(path: FsPath, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
+    """A regular file's YAML, at most `max_bytes` read. A FIFO, a device (a link to
+    /dev/zero) or a folder is refused without reading: opened non-blocking, it cannot
+    hang the run, and the bytes read are counted, not taken from `st_size`."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return _too_large(size, max_bytes)
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_NOCTTY)
     except OSError as exc:
         return _failed("", "yaml-syntax", Position(), f"cannot read the file: {exc.strerror}")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return _failed("", "yaml-syntax", Position(), not_regular(info.st_mode))
+            if info.st_size > max_bytes:
+                return _too_large(info.st_size, max_bytes)
+            raw = handle.read(max_bytes + 1)
+        except OSError as exc:
+            return _failed("", "yaml-syntax", Position(), f"cannot read the file: {exc.strerror}")
     return load_bytes(raw, max_bytes=max_bytes)
+
+
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_NOCTTY = getattr(os, "O_NOCTTY", 0)
+
+
+def not_regular(mode: int) -> str:
+    kind = (
+        "a folder"
+        if stat.S_ISDIR(mode)
+        else "a FIFO"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a special file"
+    )
+    return f"not read: this is {kind}, not a regular file; content files are plain files"
 
 
 def load_bytes(raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:

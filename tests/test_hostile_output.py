@@ -17,6 +17,8 @@ from markdown_it import MarkdownIt
 from evidencelint.escape import markdown, markdown_code, terminal
 from tests.helpers import MINIMAL_PAGE, Tree
 
+REPO = Path(__file__).resolve().parents[1]
+
 HOSTILE = (
     "\x1b]52;c;aGVsbG8=\x07\x1b[2K\r\n::error file=a,line=1::forged\n::add-mask::x "
     '<img src="http://evil.test/t.png"> <script>alert(1)</script> '
@@ -274,3 +276,100 @@ def test_the_escaping_functions_keep_ordinary_text_as_it_is() -> None:
     assert markdown(plain) == plain
     assert markdown_code("a`b") == "``a`b``"
     assert markdown_code("`a") == "`` `a ``"
+
+
+def _workflow_commands(log: str) -> list[str]:
+    """The lines GitHub's runner would execute as workflow commands: those that start
+    with `::` after blanks, except between `::stop-commands::TOKEN` and `::TOKEN::`."""
+    commands, token = [], None
+    for line in log.splitlines():
+        text = line.lstrip()
+        if token is not None:
+            if text == f"::{token}::":
+                token = None
+            continue
+        if text.startswith("::"):
+            commands.append(text)
+            if text.startswith("::stop-commands::"):
+                token = text.removeprefix("::stop-commands::")
+    return commands
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=cwd, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+
+
+HOSTILE_NAMES = (
+    "content/x\n::error file=a,line=1::forged.yaml",
+    "content/::add-mask::secret.yaml",
+    "content/SHOUT.YAML",
+)
+
+
+def test_the_lint_workflow_prints_changed_file_names_without_running_them(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    import yaml
+
+    if shutil.which("git") is None or shutil.which("bash") is None:
+        pytest.skip("git and bash are needed to run the workflow's script")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    (repo / "content").mkdir()
+    (repo / "content" / "page.yaml").write_text(MINIMAL_PAGE)
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "base")
+    _git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    for name in HOSTILE_NAMES:
+        (repo / name).write_text("a: [\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "hostile names")
+
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "lint.yml").read_text())
+    steps = workflow["jobs"]["check"]["steps"]
+    listing = next(s for s in steps if s.get("id") == "changed")["run"]
+    gate = next(s for s in steps if "--format github" in s.get("run", ""))["run"]
+    bin_dir = Path(sys.executable).parent  # python and evidencelint, as the job installs them
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "BASE_REF": "main",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_OUTPUT": str(tmp_path / "output"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+    }
+    shell = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"]  # GitHub's `bash`
+    listed = subprocess.run(
+        [*shell, listing], cwd=repo, env=env, capture_output=True, text=True, check=True
+    )
+    commands = _workflow_commands(listed.stdout)
+    assert len(commands) == 1 and commands[0].startswith("::stop-commands::"), listed.stdout
+    assert len(commands[0]) > len("::stop-commands::") + 16  # an unguessable token
+    assert (tmp_path / "output").read_text() == "any=true\n"
+    assert "content/SHOUT.YAML" in listed.stdout  # upper-case extensions are checked too
+
+    gated = subprocess.run(
+        [*shell, gate + "\n"], cwd=repo, env=env, capture_output=True, text=True, check=False
+    )
+    assert gated.returncode == 1, gated.stderr
+    annotations = _workflow_commands(gated.stdout)
+    assert len(annotations) == len(HOSTILE_NAMES)  # one yaml-syntax error each, no more
+    assert all(a.startswith("::error file=content/") for a in annotations), annotations
+    assert any(
+        a.startswith("::error file=content/%3A%3Aadd-mask%3A%3Asecret.yaml,") for a in annotations
+    )
+
+
+def test_no_text_output_line_starts_a_workflow_command(tree: Tree) -> None:
+    tree.write("::add-mask::x.yaml", "a: [\n")
+    tree.write(" ::error::y.yaml", "a: [\n")
+    done = cli(tree.root, "check", "::add-mask::x.yaml", " ::error::y.yaml", "--offline")
+    out = done.stdout.decode("utf-8")
+    assert not _workflow_commands(out), out
+    assert "./::add-mask::x.yaml:2:1: EL101" in out

@@ -4,9 +4,10 @@ Every byte of a finding may come from outside: a contributor's YAML, a file name
 registry record, a previous report. Each output has one function here, applied where such
 text is inserted, and nowhere else:
 
-- `terminal`: one line of text output. Control characters (C0, DEL, C1: ESC sequences
-  such as OSC 52 clipboard writes, CR, newlines), Unicode line separators and bidi
-  overrides are shown as `\\xNN` / `\\uNNNN`, so no line is forged or repainted.
+- `terminal`, `terminal_path`: one line of text output. Control characters (C0, DEL,
+  C1: ESC sequences such as OSC 52 clipboard writes, CR, newlines), Unicode line
+  separators and bidi overrides are shown as `\\xNN` / `\\uNNNN`, so no line is forged
+  or repainted; no line starts with `::`, a GitHub workflow command.
 - `github_data`, `github_property`: the documented escaping of workflow commands (`%`,
   CR, LF; and `:` `,` in properties), so no value starts a new `::command::` line.
 - `markdown`, `markdown_code`: a table cell of a pull-request comment or issue body: no
@@ -51,6 +52,14 @@ def _show(text: str) -> str:
 def terminal(text: object) -> str:
     """One line of terminal text, every control character shown rather than obeyed."""
     return _show(str(text))
+
+
+def terminal_path(path: object) -> str:
+    """A file name that starts a line of text output. GitHub reads a line that starts
+    with `::` (after blanks) as a workflow command, and text output lands in Actions logs
+    (a pre-commit hook in CI): such a name is written `./::…`, the same file."""
+    shown = terminal(path)
+    return f"./{shown}" if shown.lstrip().startswith("::") or shown[:1].isspace() else shown
 
 
 def github_data(text: object) -> str:

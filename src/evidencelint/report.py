@@ -11,7 +11,14 @@ from typing import Any
 from evidencelint import __version__
 from evidencelint.catalogue import RULES, find_rule
 from evidencelint.engine import RunResult
-from evidencelint.escape import github_data, github_property, json_text, terminal, uri_path
+from evidencelint.escape import (
+    github_data,
+    github_property,
+    json_text,
+    terminal,
+    terminal_path,
+    uri_path,
+)
 from evidencelint.findings import Finding, Severity
 
 FORMATS = ("text", "json", "github", "sarif", "markdown")
@@ -44,7 +51,7 @@ def summary(result: RunResult) -> dict[str, int]:
 
 def render_text(result: RunResult, today: dt.date) -> str:
     lines = [
-        f"{terminal(f.path)}:{f.line}:{f.column}: {f.code} {f.name} {terminal(f.message)}"
+        f"{terminal_path(f.path)}:{f.line}:{f.column}: {f.code} {f.name} {terminal(f.message)}"
         for f in result.findings
     ]
     s = summary(result)

@@ -53,7 +53,7 @@ def title_groups(draw: st.DrawFn) -> list[str]:
 
 def _every_pair(titles: list[str]) -> list[list[int]]:
     def similar(a: str, b: str) -> bool:
-        return title_similarity(a, b) >= TITLE_THRESHOLD
+        return bool(title_similarity(a, b) >= TITLE_THRESHOLD)
 
     return [
         [j for j, other in enumerate(titles) if j != i and similar(t, other)]

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -44,9 +44,12 @@ def shared_tree() -> Iterator[Path]:
 
 
 def cli(
-    cwd: Path, *args: str, unprivileged: bool = False, preexec: object = None
+    cwd: Path,
+    *args: str,
+    unprivileged: bool = False,
+    preexec: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    command: Sequence[str] = [sys.executable, "-m", "evidencelint", *args]
+    command: list[str] = [sys.executable, "-m", "evidencelint", *args]
     if unprivileged and IS_ROOT:
         setpriv = shutil.which("setpriv")
         if setpriv is None:
@@ -59,7 +62,7 @@ def cli(
         text=True,
         timeout=120,
         check=False,
-        preexec_fn=preexec,  # type: ignore[arg-type]
+        preexec_fn=preexec,
     )
 
 
@@ -155,7 +158,7 @@ def _old_set(out: Path) -> dict[str, str]:
     return old
 
 
-def _file_size_limit(limit: int) -> object:
+def _file_size_limit(limit: int) -> Callable[[], None]:
     def preexec() -> None:
         # A disk that fills up: writes past `limit` bytes fail (EFBIG, SIGXFSZ ignored).
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

@@ -87,7 +87,7 @@ def discover(start: Path) -> Path | None:
     return None
 
 
-_OURS = re.compile(rb"^\s*\[\s*tool\s*\.\s*evidencelint\s*[\].]", re.MULTILINE)
+_OURS = re.compile(rb'^\s*\[+\s*tool\s*\.\s*"?evidencelint\b', re.MULTILINE)
 
 
 def _configures_us(pyproject: Path) -> bool:

@@ -71,7 +71,8 @@ def collect_files(arguments: Sequence[str], root: Path | None = None) -> Collect
             tree = project if project and _inside(absolute, project) else absolute
             named = absolute
             unreadable: list[tuple[Path, str]] = []
-            for child in sorted(_walk(path, unreadable)):
+            links: set[Path] = set()
+            for child in sorted(_walk(path, unreadable, links)):
                 candidates.append((os.path.join(argument, str(child.relative_to(path))), child))
             for folder, why in unreadable:
                 shown = os.path.join(argument, str(folder.relative_to(path)))
@@ -80,11 +81,15 @@ def collect_files(arguments: Sequence[str], root: Path | None = None) -> Collect
             named = os.path.dirname(absolute)
             tree = project if project and _inside(absolute, project) else named
             candidates.append((argument, path))
+            links = {path}  # any part of a named path may be a link: resolve it
         else:
             raise UsageError(f"{argument}: no such file or folder")
         # The tree as named and as it really is (content/ may itself be a link).
         trees = {os.path.realpath(tree), os.path.realpath(named)}
         for shown, file in candidates:
+            if file not in links:
+                files.append((shown, file))  # found by the walk, which follows no link
+                continue
             real = os.path.realpath(file)
             if real == os.path.abspath(file) or any(_leads_into(real, t) for t in trees):
                 files.append((shown, file))
@@ -129,9 +134,10 @@ def file_identity(path: Path) -> FileIdentity:
     return (info.st_dev, info.st_ino)
 
 
-def _walk(folder: Path, unreadable: list[tuple[Path, str]]) -> Iterator[Path]:
+def _walk(folder: Path, unreadable: list[tuple[Path, str]], links: set[Path]) -> Iterator[Path]:
     """The YAML files below `folder`, hidden names skipped, links to folders not
-    followed; with a stack, not recursion, so that no depth is too deep."""
+    followed; with a stack, not recursion, so that no depth is too deep. Files that are
+    symbolic links are added to `links`: only they can lead out of the tree."""
     stack = [folder]
     while stack:
         current = stack.pop()
@@ -154,7 +160,10 @@ def _walk(folder: Path, unreadable: list[tuple[Path, str]]) -> Iterator[Path]:
                 if not is_link:
                     folders.append(Path(entry.path))
             elif entry.name.lower().endswith(YAML_SUFFIXES):
-                yield Path(entry.path)
+                found = Path(entry.path)
+                if is_link:
+                    links.add(found)
+                yield found
         stack.extend(reversed(folders))
 
 

@@ -93,13 +93,14 @@ def size_text(size: int) -> str:
     return f"{size} bytes"
 
 
-def _too_large(size: int, max_bytes: int) -> LoadedYaml:
+def _too_large(size: int, max_bytes: int, more: bool = False) -> LoadedYaml:
+    at_least = "more than " if more else ""
     return _failed(
         "",
         "schema",
         Position(),
-        f"the file is {size_text(size)}, larger than the {size_text(max_bytes)} allowed for "
-        "one content file; split it into several pages",
+        f"the file is {at_least}{size_text(size)}, larger than the {size_text(max_bytes)} "
+        "allowed for one content file; split it into several pages",
     )
 
 
@@ -121,6 +122,8 @@ def load_file(path: FsPath, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
             raw = handle.read(max_bytes + 1)
         except OSError as exc:
             return _failed("", "yaml-syntax", Position(), f"cannot read the file: {exc.strerror}")
+    if len(raw) > max_bytes:  # it grew, or its size was not what it said
+        return _too_large(max(len(raw), info.st_size), max_bytes, more=True)
     return load_bytes(raw, max_bytes=max_bytes)
 
 
@@ -128,18 +131,17 @@ _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _O_NOCTTY = getattr(os, "O_NOCTTY", 0)
 
 
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
 def not_regular(mode: int) -> str:
-    kind = (
-        "a folder"
-        if stat.S_ISDIR(mode)
-        else "a FIFO"
-        if stat.S_ISFIFO(mode)
-        else "a device"
-        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-        else "a socket"
-        if stat.S_ISSOCK(mode)
-        else "a special file"
-    )
+    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
     return f"not read: this is {kind}, not a regular file; content files are plain files"
 
 

@@ -16,7 +16,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -119,12 +119,24 @@ def load_file(path: FsPath, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
                 return _failed("", "yaml-syntax", Position(), not_regular(info.st_mode))
             if info.st_size > max_bytes:
                 return _too_large(info.st_size, max_bytes)
-            raw = handle.read(max_bytes + 1)
+            raw = _read_at_most(handle, max_bytes + 1)
         except OSError as exc:
             return _failed("", "yaml-syntax", Position(), f"cannot read the file: {exc.strerror}")
     if len(raw) > max_bytes:  # it grew, or its size was not what it said
         return _too_large(max(len(raw), info.st_size), max_bytes, more=True)
     return load_bytes(raw, max_bytes=max_bytes)
+
+
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to `limit` bytes, in pieces: a large limit is not allocated up front."""
+    chunks, total = [], 0
+    while total < limit:
+        chunk = handle.read(min(1 << 16, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)

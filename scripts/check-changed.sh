@@ -5,9 +5,11 @@
 set -euo pipefail
 base="${1:-origin/main}"
 shift || true
-mapfile -t files < <(git diff --name-only --diff-filter=ACMR "$base"...HEAD -- 'content/*.yaml' 'content/*.yml')
+# NUL-separated: a file name may hold a newline. .yaml or .yml in any case.
+mapfile -d '' -t files < <(git diff -z --name-only --diff-filter=ACMR "$base"...HEAD \
+  -- ':(icase)content/*.yaml' ':(icase)content/*.yml')
 if [ "${#files[@]}" -eq 0 ]; then
-  echo "no content file changed since $base"
+  printf 'no content file changed since %q\n' "$base"
   exit 0
 fi
 exec evidencelint check "$@" "${files[@]}"

@@ -154,18 +154,69 @@ def changes(
 
 
 def load_previous(path: Path) -> dict[str, Any]:
-    """A previous audit's report.json; a missing or corrupt one stops the audit (exit 2)."""
+    """A previous audit's report.json, checked whole before anything is written: a
+    missing, corrupt or malformed one stops the audit (exit 2)."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UsageError(f"--since {path}: no such file") from None
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise UsageError(f"--since {path}: not a readable evidencelint report ({exc})") from None
     if (
         not isinstance(document, dict)
         or document.get("tool") != "evidencelint"
         or not isinstance(document.get("findings"), list)
-        or not all(isinstance(f, dict) for f in document["findings"])
     ):
         raise UsageError(f"--since {path}: not an evidencelint report.json")
+    today = document.get("today")
+    if today is not None and not (isinstance(today, str) and _is_date(today)):
+        raise UsageError(f"--since {path}: `today` is not a date: {today!r}")
+    for number, finding in enumerate(document["findings"], start=1):
+        problem = _finding_problem(finding)
+        if problem:
+            raise UsageError(f"--since {path}: finding {number} {problem}")
+    # Verdicts it carried forward unchecked are read back too, into every report.
+    since = document.get("since", {})
+    carried = since.get("not_rechecked", []) if isinstance(since, dict) else None
+    if not isinstance(carried, list):
+        raise UsageError(f"--since {path}: `since.not_rechecked` is not a list")
+    for number, finding in enumerate(carried, start=1):
+        problem = _finding_problem(finding)
+        when = finding.get("last_verified") if isinstance(finding, dict) else None
+        if problem is None and not (when is None or (isinstance(when, str) and _is_date(when))):
+            problem = "has a `last_verified` that is not a date"
+        if problem:
+            raise UsageError(f"--since {path}: carried verdict {number} {problem}")
     return document
+
+
+_REQUIRED_TEXT = ("code", "name", "path", "message")
+_OPTIONAL_TEXT = ("page", "claim", "reference", "doi", "field", "expected", "actual")
+_SEVERITIES = ("error", "warning", "info")
+
+
+def _finding_problem(finding: Any) -> str | None:
+    """What makes one finding of a previous report unusable, or None."""
+    if not isinstance(finding, dict):
+        return "is not an object"
+    for key in _REQUIRED_TEXT:
+        if not isinstance(finding.get(key), str):
+            return f"has no text `{key}`"
+    for key in _OPTIONAL_TEXT:
+        if not isinstance(finding.get(key), str | None):
+            return f"has a `{key}` that is neither text nor null"
+    if finding.get("severity") not in _SEVERITIES:
+        return "has a `severity` other than error, warning or info"
+    for key in ("line", "column"):
+        value = finding.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            return f"has a `{key}` that is not a positive whole number"
+    return None
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

@@ -114,16 +114,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("evidencelint: interrupted", file=sys.stderr)
         return EXIT_FAILURE
     except Exception as exc:
+        from evidencelint.atomic import WriteError
         from evidencelint.config import ConfigError
         from evidencelint.engine import UsageError
+        from evidencelint.escape import terminal
 
-        if isinstance(exc, ConfigError | UsageError):
-            print(f"evidencelint: {exc}", file=sys.stderr)
+        if isinstance(exc, ConfigError | UsageError | WriteError):
+            print(f"evidencelint: {terminal(exc)}", file=sys.stderr)
             return EXIT_FAILURE
         if os.environ.get("EVIDENCELINT_DEBUG"):
             raise
         print(
-            f"evidencelint: internal error: {type(exc).__name__}: {exc} "
+            f"evidencelint: internal error: {type(exc).__name__}: {terminal(exc)} "
             "(set EVIDENCELINT_DEBUG=1 to see where)",
             file=sys.stderr,
         )
@@ -174,8 +176,9 @@ def _check(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     import json
 
-    from evidencelint.atomic import write_text_atomic
+    from evidencelint.atomic import write_set
     from evidencelint.audit import build_audit, load_previous
+    from evidencelint.escape import json_text, terminal
     from evidencelint.report_html import render_audit as render_html
     from evidencelint.report_markdown import render_audit as render_markdown
 
@@ -186,22 +189,26 @@ def _audit(args: argparse.Namespace) -> int:
     _say_if_empty(result, args, config)
     document = build_audit(result, today, config.policy, previous)
     out: Path = args.out
-    write_text_atomic(
-        out / "report.json", json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    # One set: all three reports are replaced, or none (see atomic.write_set).
+    write_set(
+        {
+            out / "report.json": json_text(json.dumps(document, indent=2, ensure_ascii=False))
+            + "\n",
+            out / "report.md": render_markdown(document),
+            out / "report.html": render_html(document),
+        }
     )
-    write_text_atomic(out / "report.md", render_markdown(document))
-    write_text_atomic(out / "report.html", render_html(document))
     s = document["summary"]
-    new = f", {len(document['since']['new'])} new since {args.since}" if previous else ""
+    new = f", {len(document['since']['new'])} new since {terminal(args.since)}" if previous else ""
     carried = document["since"]["not_rechecked"] if previous else []
     if carried:
         new += f", {len(carried)} earlier verdicts not re-checked"
     notice = document["verification"]["notice"]
     if notice:
-        print(f"evidencelint audit: verification incomplete: {notice}", file=sys.stderr)
+        print(f"evidencelint audit: verification incomplete: {terminal(notice)}", file=sys.stderr)
     print(
         f"evidencelint audit: {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos "
-        f"in {s['pages']} pages{new}; reports in {out}/",
+        f"in {s['pages']} pages{new}; reports in {terminal(out)}/",
         file=sys.stderr,
     )
     # A retraction known from the last audit still stands when it could not be re-checked.

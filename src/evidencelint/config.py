@@ -8,12 +8,15 @@ fall back to the default.
 from __future__ import annotations
 
 import os
+import re
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evidencelint.escape import terminal
 from evidencelint.findings import Severity
 
 DEFAULT_CROSSREF_URL = "https://api.crossref.org"
@@ -79,11 +82,32 @@ def discover(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
-            tool = _read_toml(pyproject).get("tool", {})
-            if isinstance(tool, dict) and "evidencelint" in tool:
-                return pyproject
+        if pyproject.is_file() and _configures_us(pyproject):
+            return pyproject
     return None
+
+
+_OURS = re.compile(rb'^\s*\[+\s*tool\s*\.\s*"?evidencelint\b', re.MULTILINE)
+
+
+def _configures_us(pyproject: Path) -> bool:
+    """Whether a pyproject.toml met on the way up holds [tool.evidencelint]. One that
+    cannot be read or parsed stops the run only if it looks like ours: a broken file of
+    another project in a parent folder is skipped, with a warning."""
+    try:
+        tool = _read_toml(pyproject).get("tool", {})
+    except ConfigError as exc:
+        try:
+            ours = _OURS.search(pyproject.read_bytes()) is not None
+        except OSError:
+            ours = False
+        if ours:
+            raise
+        sys.stderr.write(
+            f"evidencelint: warning: {terminal(exc)}; skipped, as it has no [tool.evidencelint]\n"
+        )
+        return False
+    return isinstance(tool, dict) and "evidencelint" in tool
 
 
 def load_config(
@@ -157,7 +181,12 @@ def _build(
             + ", ".join(STATUSES)
         )
     policy = Policy(
-        review_interval_months=_positive(table, "review_interval_months", 36, where),
+        review_interval_months=_bounded(
+            _positive(table, "review_interval_months", 36, where),
+            "review_interval_months",
+            MAX_REVIEW_INTERVAL_MONTHS,
+            where,
+        ),
         due_soon_days=_positive(table, "due_soon_days", 90, where, allow_zero=True),
         evidence_max_age_years=_positive(table, "evidence_max_age_years", 5, where),
         severity=_severities(table.get("severity", {}), where),
@@ -205,6 +234,16 @@ def _positive(
     value = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < (0 if allow_zero else 1):
         raise ConfigError(f"{where}: `{key}` must be a positive whole number, got {value!r}")
+    return value
+
+
+MAX_REVIEW_INTERVAL_MONTHS = 1200
+"""A hundred years: any longer interval is a typing error, not a review policy."""
+
+
+def _bounded(value: int, key: str, limit: int, where: str) -> int:
+    if value > limit:
+        raise ConfigError(f"{where}: `{key}` must be at most {limit}, got {value}")
     return value
 
 

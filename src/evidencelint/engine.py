@@ -75,24 +75,85 @@ class RunResult:
         return sum(p.references for p in self.pages)
 
 
-def collect_files(arguments: Sequence[str]) -> list[tuple[str, Path, FileIdentity]]:
+@dataclass(slots=True)
+class Collected:
+    files: list[tuple[str, Path, FileIdentity]]
+    refused: list[tuple[str, str]]
+    """(path as shown, why it is not read): links out of the tree, folders that
+    cannot be listed."""
+
+
+def collect_files(arguments: Sequence[str], root: Path | None = None) -> Collected:
     """(path as shown, path on disk, identity) for each YAML file named or found below a
-    folder, each file once however often it is named."""
+    folder, each file once however often it is named.
+
+    A file is read only where it really is inside the tree: `root` (the project's
+    folder) for paths under it, otherwise the folder named or the named file's folder. A
+    symbolic link that leads out of it is refused unread, as is a folder that cannot be
+    listed; each becomes a finding. Folders are walked without recursion (any depth) and
+    `.yaml`/`.yml` is matched whatever its case."""
     files: list[tuple[str, Path]] = []
+    refused: list[tuple[str, str]] = []
+    project = os.path.abspath(root) if root is not None else None
     for argument in arguments:
         path = Path(argument)
+        absolute = os.path.abspath(argument)
+        candidates: list[tuple[str, Path]] = []
         if path.is_dir():
-            for child in sorted(_walk(path)):
-                files.append((os.path.join(argument, str(child.relative_to(path))), child))
-        elif path.is_file():
-            files.append((argument, path))
+            tree = project if project and _inside(absolute, project) else absolute
+            named = absolute
+            unreadable: list[tuple[Path, str]] = []
+            links: set[Path] = set()
+            for child in sorted(_walk(path, unreadable, links)):
+                candidates.append((os.path.join(argument, str(child.relative_to(path))), child))
+            for folder, why in unreadable:
+                shown = os.path.join(argument, str(folder.relative_to(path)))
+                refused.append((shown, f"cannot read the folder: {why}; its files are not checked"))
+        elif path.exists() or path.is_symlink():  # a FIFO or device too: the loader refuses it
+            named = os.path.dirname(absolute)
+            tree = project if project and _inside(absolute, project) else named
+            candidates.append((argument, path))
+            links = {path}  # any part of a named path may be a link: resolve it
         else:
             raise UsageError(f"{argument}: no such file or folder")
+        # The tree as named and as it really is (content/ may itself be a link).
+        trees = {os.path.realpath(tree), os.path.realpath(named)}
+        for shown, file in candidates:
+            if file not in links:
+                files.append((shown, file))  # found by the walk, which follows no link
+                continue
+            real = os.path.realpath(file)
+            if real == os.path.abspath(file) or any(_leads_into(real, t) for t in trees):
+                files.append((shown, file))
+            else:
+                refused.append(
+                    (
+                        shown,
+                        "not read: a symbolic link that leads out of the tree checked "
+                        f"({_shown(Path(tree))}) or into a hidden folder of it; content files "
+                        "must be inside the tree they are checked in",
+                    )
+                )
     unique: dict[FileIdentity, tuple[str, Path, FileIdentity]] = {}
-    for shown, path in files:
-        identity = file_identity(path)
-        unique.setdefault(identity, (shown, path, identity))
-    return list(unique.values())
+    for shown, file in files:
+        identity = file_identity(file)
+        unique.setdefault(identity, (shown, file, identity))
+    return Collected(list(unique.values()), refused)
+
+
+def _leads_into(real: str, tree: str) -> bool:
+    """A link's target is in the tree, and not in a hidden folder of it (`.git/config`
+    holds the CI's token on a checkout)."""
+    if not _inside(real, tree):
+        return False
+    return not any(part.startswith(".") for part in Path(os.path.relpath(real, tree)).parts)
+
+
+def _inside(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # another drive on Windows
+        return False
 
 
 def file_identity(path: Path) -> FileIdentity:
@@ -105,12 +166,37 @@ def file_identity(path: Path) -> FileIdentity:
     return (info.st_dev, info.st_ino)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in names:
-            if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                yield Path(root) / name
+def _walk(folder: Path, unreadable: list[tuple[Path, str]], links: set[Path]) -> Iterator[Path]:
+    """The YAML files below `folder`, hidden names skipped, links to folders not
+    followed; with a stack, not recursion, so that no depth is too deep. Files that are
+    symbolic links are added to `links`: only they can lead out of the tree."""
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            unreadable.append((current, exc.strerror or str(exc)))
+            continue
+        folders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_folder = entry.is_dir()
+                is_link = entry.is_symlink()
+            except OSError:
+                is_folder = is_link = False
+            if is_folder:
+                if not is_link:
+                    folders.append(Path(entry.path))
+            elif entry.name.lower().endswith(YAML_SUFFIXES):
+                found = Path(entry.path)
+                if is_link:
+                    links.add(found)
+                yield found
+        stack.extend(reversed(folders))
 
 
 def run_check(
@@ -119,8 +205,11 @@ def run_check(
     """Check pages in two passes. The first scans each page on its own, keeping little
     of it (see `scan`); the second verifies every DOI at once, concurrently, then runs
     the checks that need the answers and those that look across pages."""
-    files = collect_files(arguments or [_shown(config.content)])
-    findings: list[Finding] = []
+    collected = collect_files(arguments or [_shown(config.content)], config.root)
+    files = collected.files
+    findings: list[Finding] = [
+        structure.unread_file(shown, why) for shown, why in collected.refused
+    ]
     selected = {identity: shown for shown, _, identity in files}
     bibliographies, selected_bibs = _load_bibliographies(config, selected, findings)
     bib_files = {file_identity(Path(b.path)) for b in bibliographies} | {
@@ -168,7 +257,12 @@ def run_check(
     findings += references.duplicates(selected_shared, None, report_shared=True)
     findings += registry.check(shared_to_verify, None, ctx)
     findings += integrity.check(shared_to_verify, None, ctx)
-    return RunResult(apply_policy(findings, gates, config.policy), len(files), summaries, coverage)
+    return RunResult(
+        apply_policy(findings, gates, config.policy),
+        len(files) + len(collected.refused),
+        summaries,
+        coverage,
+    )
 
 
 def _shown(path: Path) -> str:

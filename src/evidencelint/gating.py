@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -24,8 +25,13 @@ class Gates:
     def add_page(self, page: ResolvedPage) -> None:
         path, page_id = page.doc.path, page.doc.page.id
         self.status[(path, page_id)] = page.doc.page.status.value
+        ids = Counter(claim.claim.id for claim in page.claims)
         for claim in page.claims:
-            ignored = frozenset(s.rule for s in claim.claim.ignore)
+            # A finding names its claim by id: while an id is repeated, an ignore entry
+            # on one of its claims would silence the others too (an uncited claim passing,
+            # the duplicate-id error hidden), so none of them is honoured.
+            unique = ids[claim.claim.id] == 1
+            ignored = frozenset(s.rule for s in claim.claim.ignore) if unique else frozenset()
             if ignored:
                 self.claim_ignores[(path, page_id, claim.claim.id)] = ignored
             for resolution in claim.resolutions:

@@ -12,9 +12,11 @@ from the character index of each mark, never from libyaml's line numbers.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -91,25 +93,68 @@ def size_text(size: int) -> str:
     return f"{size} bytes"
 
 
-def _too_large(size: int, max_bytes: int) -> LoadedYaml:
+def _too_large(size: int, max_bytes: int, more: bool = False) -> LoadedYaml:
+    at_least = "more than " if more else ""
     return _failed(
         "",
         "schema",
         Position(),
-        f"the file is {size_text(size)}, larger than the {size_text(max_bytes)} allowed for "
-        "one content file; split it into several pages",
+        f"the file is {at_least}{size_text(size)}, larger than the {size_text(max_bytes)} "
+        "allowed for one content file; split it into several pages",
     )
 
 
 def load_file(path: FsPath, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
+    """A regular file's YAML, at most `max_bytes` read. A FIFO, a device (a link to
+    /dev/zero) or a folder is refused without reading: opened non-blocking, it cannot
+    hang the run, and the bytes read are counted, not taken from `st_size`."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return _too_large(size, max_bytes)
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_NOCTTY)
     except OSError as exc:
         return _failed("", "yaml-syntax", Position(), f"cannot read the file: {exc.strerror}")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return _failed("", "yaml-syntax", Position(), not_regular(info.st_mode))
+            if info.st_size > max_bytes:
+                return _too_large(info.st_size, max_bytes)
+            raw = _read_at_most(handle, max_bytes + 1)
+        except OSError as exc:
+            return _failed("", "yaml-syntax", Position(), f"cannot read the file: {exc.strerror}")
+    if len(raw) > max_bytes:  # it grew, or its size was not what it said
+        return _too_large(max(len(raw), info.st_size), max_bytes, more=True)
     return load_bytes(raw, max_bytes=max_bytes)
+
+
+def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to `limit` bytes, in pieces: a large limit is not allocated up front."""
+    chunks, total = [], 0
+    while total < limit:
+        chunk = handle.read(min(1 << 16, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_NOCTTY = getattr(os, "O_NOCTTY", 0)
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def not_regular(mode: int) -> str:
+    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+    return f"not read: this is {kind}, not a regular file; content files are plain files"
 
 
 def load_bytes(raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:

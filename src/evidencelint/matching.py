@@ -10,11 +10,13 @@ from __future__ import annotations
 import functools
 import html
 import itertools
+import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from evidencelint import journals
@@ -141,12 +143,15 @@ def _forms(title: str) -> tuple[list[str], ...]:
     return tuple(forms)
 
 
+_JOINED_SAME = 98.0
+
+
 def _word_similarity(cited: list[str], registered: list[str]) -> float:
     """Typos are mended before British spellings are ironed out: 'proecss' would become
     'precss' (the 'oe' of 'oesophageal'), too far from 'process' to be seen as a typo."""
     fixed = [_american(w) for w in _typo_fixed(cited, registered)]
     registered = [_american(w) for w in registered]
-    if fuzz.ratio("".join(fixed), "".join(registered)) >= 98:
+    if fuzz.ratio("".join(fixed), "".join(registered)) >= _JOINED_SAME:
         return 100.0  # 'non-pharmacologic' = 'nonpharmacologic'
     return Levenshtein.normalized_similarity(fixed, registered) * 100
 
@@ -177,8 +182,12 @@ def title_similarity(cited: str, registered: str) -> float:
     an added word ("update" of an individual patient data meta-analysis). Either side may
     have dropped its subtitle.
     """
-    cited_whole, *cited_main = _forms(cited)
-    registered_whole, *registered_main = _forms(registered)
+    return _forms_similarity(_forms(cited), _forms(registered))
+
+
+def _forms_similarity(cited: Sequence[list[str]], registered: Sequence[list[str]]) -> float:
+    cited_whole, *cited_main = cited
+    registered_whole, *registered_main = registered
     pairs = [(cited_whole, registered_whole)]
     pairs += [(cited_whole, main) for main in registered_main]  # the citation dropped it
     pairs += [(main, registered_whole) for main in cited_main]  # the record lacks it
@@ -186,6 +195,100 @@ def title_similarity(cited: str, registered: str) -> float:
         (_word_similarity(a, b) for a, b in pairs if a and b),
         default=0.0,
     )
+
+
+def _joined_cutoff(widest: int, most_words: int, total: int) -> float:
+    """The lowest fuzz.ratio of two titles' joined words (before typo fixing) at which
+    the joined-words test can still pass after it. Fixing the cited words (at most
+    `widest` characters in `most_words` words) costs at most 0.2 (Lc + Lf) of Indel
+    distance, with Lf <= Lc + one letter a word; the test then allows 2% of Lf + Lr."""
+    fixing = 0.2 * (2 * widest + most_words)
+    after = (1 - _JOINED_SAME / 100) * (2 * widest + most_words)
+    return max(0.0, 100 * (1 - (fixing + after) / total))
+
+
+def similar_titles(titles: Sequence[str]) -> list[list[int]]:
+    """For each title, the indices of the others with `title_similarity` (this one as
+    cited) at or above TITLE_THRESHOLD, in order: what comparing every pair gives, without
+    comparing every pair word by word.
+
+    A pair can reach the threshold only if its joined words are close as characters
+    (below), and rapidfuzz measures that for a title against all others at C speed; the
+    few pairs that pass are then compared exactly. Why the bound holds: words are compared
+    as written, before the exact test irons out British spellings (which only makes more
+    words equal). At the threshold, the word lists (after typo fixing) are at most d = 8%
+    of the longer list's words apart. Each word kept, typo-fixed (fuzz.ratio >= 80) or
+    spelt the British way costs at most a fifth of its characters, each of the d edited
+    words at most its length, so the character Indel distance is
+    <= 0.2 (La + Lb) + d (Ma + Mb) (L: total length, M: longest word), and fuzz.ratio of
+    the joined words >= 100 (0.8 - d (Ma + Mb) / (La + Lb)). Titles whose word counts are
+    further apart can only meet through the joined-words test (>= 98 after typo fixing):
+    fixing moves a word by at most a fifth of its characters and one letter of length, so
+    the joined words before fixing are at least `_joined_cutoff` alike.
+    """
+    forms = [_forms(title) for title in titles]
+    items = [(i, words) for i, title_forms in enumerate(forms) for words in title_forms if words]
+    joined = ["".join(words) for _, words in items]
+    longest = [max(map(len, words)) for _, words in items]
+    by_count: dict[int, list[int]] = {}
+    for index, (_, words) in enumerate(items):
+        by_count.setdefault(len(words), []).append(index)
+    buckets = [
+        (count, members, [joined[m] for m in members], max(longest[m] for m in members),
+         min(len(joined[m]) for m in members), max(len(joined[m]) for m in members))
+        for count, members in sorted(by_count.items())
+    ]  # fmt: skip
+
+    def edits(a_count: int, b_count: int) -> int:
+        return math.floor(0.08 * max(a_count, b_count) + 1e-9)
+
+    candidates: list[set[int]] = [set() for _ in titles]
+    for a, (i, words) in enumerate(items):
+        for count, members, choices, bucket_longest, bucket_shortest, bucket_widest in buckets:
+            allowed = edits(len(words), count)
+            joined_only = abs(len(words) - count) > allowed
+            if joined_only:
+                # A word-level edit distance is at least the difference in words: only
+                # the joined-characters test can pass.
+                cutoff = _joined_cutoff(
+                    max(len(joined[a]), bucket_widest),
+                    max(len(words), count),
+                    len(joined[a]) + bucket_shortest,
+                )
+            else:
+                cutoff = 100 * (
+                    0.8
+                    - allowed * (longest[a] + bucket_longest) / (len(joined[a]) + bucket_shortest)
+                )
+            for _, score, position in process.extract(
+                joined[a], choices, scorer=fuzz.ratio, score_cutoff=max(cutoff - 1e-6, 0.0),
+                limit=None,
+            ):  # fmt: skip
+                b = members[position]
+                j = items[b][0]
+                if j == i or j in candidates[i]:
+                    continue
+                room = allowed * (longest[a] + longest[b])
+                needed = (
+                    _joined_cutoff(
+                        max(len(joined[a]), len(joined[b])),
+                        max(len(words), len(items[b][1])),
+                        len(joined[a]) + len(joined[b]),
+                    )
+                    if joined_only
+                    else 100 * (0.8 - room / (len(joined[a]) + len(joined[b])))
+                )
+                if score >= needed - 1e-6:
+                    candidates[i].add(j)
+                    candidates[j].add(i)  # the bound is symmetric; the exact test is not
+    return [
+        [
+            j
+            for j in sorted(candidates[i])
+            if _forms_similarity(forms[i], forms[j]) >= TITLE_THRESHOLD
+        ]
+        for i in range(len(titles))
+    ]
 
 
 def _title(reference: Reference, record: WorkRecord) -> Mismatch | None:

@@ -6,13 +6,19 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
-from pathlib import PurePath
 from typing import Any
-from urllib.parse import quote
 
 from evidencelint import __version__
 from evidencelint.catalogue import RULES, find_rule
 from evidencelint.engine import Coverage, RunResult
+from evidencelint.escape import (
+    github_data,
+    github_property,
+    json_text,
+    terminal,
+    terminal_path,
+    uri_path,
+)
 from evidencelint.findings import Finding, Severity
 from evidencelint.terminal import severity_label
 
@@ -82,8 +88,8 @@ def render_text(result: RunResult, today: dt.date, colour: bool = False) -> str:
     `path:line:col: CODE name message`, the message led by the severity after page
     status and configuration), the counts, then what blocks the commit."""
     lines = [
-        f"{f.path}:{f.line}:{f.column}: {f.code} {f.name} "
-        f"{severity_label(f.severity, colour)} {f.message}"
+        f"{terminal_path(f.path)}:{f.line}:{f.column}: {f.code} {f.name} "
+        f"{severity_label(f.severity, colour)} {terminal(f.message)}"
         for f in result.findings
     ]
     s = summary(result)
@@ -149,18 +155,10 @@ def check_document(result: RunResult, today: dt.date) -> dict[str, Any]:
 
 
 def render_json(result: RunResult, today: dt.date) -> str:
-    return json.dumps(check_document(result, today), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(check_document(result, today), indent=2, ensure_ascii=False)) + "\n"
 
 
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 ANNOTATION_CAP = 10
@@ -198,7 +196,7 @@ def annotated(findings: Sequence[Finding]) -> tuple[list[Finding], dict[Severity
 def _more_annotation(level: Severity, hidden: dict[Severity, int]) -> str:
     total = sum(hidden.values())
     counts = ", ".join(_plural(n, s.value) for s, n in hidden.items())
-    title = _escape_property(f"evidencelint: {total} more")
+    title = github_property(f"evidencelint: {total} more")
     return (
         f"::{_GITHUB_LEVEL[level]} title={title}::{total} more findings ({counts}) are not "
         f"annotated: GitHub shows at most {ANNOTATION_CAP} of each level per step. The job "
@@ -212,7 +210,7 @@ def render_github(result: RunResult, today: dt.date) -> str:
     first_hidden = next((s for s in Severity if s in hidden), None)
     for i, f in enumerate(shown):
         props = ",".join(
-            f"{key}={_escape_property(value)}"
+            f"{key}={github_property(value)}"
             for key, value in (
                 ("file", f.path),
                 ("line", str(f.line)),
@@ -220,7 +218,7 @@ def render_github(result: RunResult, today: dt.date) -> str:
                 ("title", f"{f.code} {f.name}"),
             )
         )
-        lines.append(f"::{_GITHUB_LEVEL[f.severity]} {props}::{_escape_data(f.message)}")
+        lines.append(f"::{_GITHUB_LEVEL[f.severity]} {props}::{github_data(f.message)}")
         last_of_level = i + 1 == len(shown) or shown[i + 1].severity is not f.severity
         if f.severity is first_hidden and last_of_level:
             lines.append(_more_annotation(f.severity, hidden))
@@ -261,7 +259,7 @@ def render_sarif(result: RunResult, today: dt.date) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": quote(PurePath(f.path).as_posix())},
+                        "artifactLocation": {"uri": uri_path(f.path)},
                         "region": {"startLine": f.line, "startColumn": f.column},
                     }
                 }
@@ -302,7 +300,7 @@ def render_sarif(result: RunResult, today: dt.date) -> str:
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def explain(name_or_code: str) -> str | None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from html import escape
 from typing import Any
 
+from evidencelint.escape import html as escape
 from evidencelint.report_markdown import (
     INTEGRITY,
     all_verified,
@@ -79,7 +79,7 @@ def bar_chart(rows: Sequence[tuple[str, float, str]], unit: str = "") -> str:
             f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end"><title>{escape(label)}</title>'
             f"{escape(short)}</text>"
             f'<rect x="{label_w}" y="{y + 3}" width="{bar:.1f}" height="{row_h - 6}" '
-            f'fill="{_COLORS.get(colour, colour)}"/>'
+            f'fill="{escape(_COLORS.get(colour, _COLORS["bar"]))}"/>'
             f'<text x="{label_w + bar + 4:.1f}" y="{y + 15}">{escape(shown)}</text>'
         )
     parts.append("</svg>")
@@ -151,8 +151,8 @@ def _finding_rows(findings: Sequence[Finding], advice: bool = False) -> list[lis
     rows = []
     for f in findings:
         row = [
-            f'<span class="{f["severity"]}">{f["severity"]}</span>',
-            f"<code>{escape(f['path'])}:{f['line']}:{f['column']}</code>",
+            f'<span class="{escape(f["severity"])}">{escape(f["severity"])}</span>',
+            f"<code>{escape(f['path'])}:{escape(f['line'])}:{escape(f['column'])}</code>",
             escape(f"{f['code']} {f['name']}"),
             escape(f["message"]),
         ]

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from evidencelint.catalogue import find_rule
+from evidencelint.escape import markdown, markdown_code
 from evidencelint.validators import integrity
 
 Finding = Mapping[str, Any]
@@ -14,9 +15,13 @@ INTEGRITY = tuple(rule.name for rule in integrity.RULES)
 _ICON = {"error": "🔴 error", "warning": "🟠 warning", "info": "🔵 info"}
 
 
+class Markup(str):
+    """Markdown already made safe (a code span from `markdown_code`): not escaped again."""
+
+
 def cell(text: Any) -> str:
     """Text safe inside a Markdown table cell."""
-    return " ".join(str("" if text is None else text).split()).replace("|", "\\|")
+    return text if isinstance(text, Markup) else markdown(text)
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
@@ -25,8 +30,8 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
     return lines
 
 
-def _where(f: Finding) -> str:
-    return f"`{f['path']}:{f['line']}:{f['column']}`"
+def _where(f: Finding) -> Markup:
+    return Markup(markdown_code(f"{f['path']}:{f['line']}:{f['column']}"))
 
 
 def _summary_line(summary: Mapping[str, int]) -> str:
@@ -219,7 +224,8 @@ def change_groups(since: Mapping[str, Any]) -> list[tuple[str, list[Finding]]]:
 
 def _changes(since: Mapping[str, Any]) -> list[str]:
     new, resolved = since["new"], since["resolved"]
-    lines = [f"## Changed since {since.get('previous_today') or 'the previous audit'}", ""]
+    previous = markdown(since.get("previous_today") or "the previous audit")
+    lines = [f"## Changed since {previous}", ""]
     if not new and not resolved and not since.get("not_rechecked"):
         return [*lines, "Nothing changed since the previous audit.", ""]
     for title, rows in change_groups(since):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from evidencelint.config import Config
+from evidencelint.escape import terminal
 from evidencelint.fix.edit import Edited, RegistryFixer, edit
 
 
@@ -33,7 +34,10 @@ def fix_paths(
     from evidencelint.atomic import write_text_atomic
     from evidencelint.engine import collect_files
 
-    files = collect_files(list(paths) or [str(config.content)])
+    collected = collect_files(list(paths) or [str(config.content)], config.root)
+    for shown, why in collected.refused:
+        print(f"evidencelint: {terminal(shown)}: {terminal(why)}; not fixed", file=sys.stderr)
+    files = collected.files
     client = None
     registry: RegistryFixer | None = None
     if unsafe:
@@ -68,7 +72,8 @@ def fix_paths(
             result = edit(original, registry)
             for suggestion in result.suggestions:
                 print(
-                    _line(f"{shown}:{suggestion.line}: suggestion: {suggestion.message}"), file=out
+                    terminal(f"{shown}:{suggestion.line}: suggestion: {suggestion.message}"),
+                    file=out,
                 )
             if result.problem:
                 print(f"evidencelint: {shown}: not fixed: {result.problem}", file=sys.stderr)
@@ -84,18 +89,15 @@ def fix_paths(
                 write_text_atomic(path, result.text)
                 for change in result.changes:
                     kind = "" if change.safe else " (unsafe)"
-                    print(_line(f"{shown}:{change.line}: fixed{kind}: {change.message}"), file=out)
+                    print(
+                        terminal(f"{shown}:{change.line}: fixed{kind}: {change.message}"), file=out
+                    )
     finally:
         if client is not None:
             client.close()
     verb = "would fix" if diff else "fixed"
     print(f"evidencelint fix: {verb} {fixes} in {changed} files", file=sys.stderr)
     return FixOutcome(changed, fixes, failed)
-
-
-def _line(text: str) -> str:
-    """One output line, whatever a content file or a registry answer put in it."""
-    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def _diff(shown: str, original: str, result: Edited) -> str:

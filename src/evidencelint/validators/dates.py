@@ -71,10 +71,22 @@ RULES = (REVIEW_OVERDUE, REVIEW_DUE_SOON, REVIEW_DATE_FUTURE, REVIEW_DATE_MISSIN
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """2023-05-31 + 1 month is 2023-06-30; 2024-02-29 + 12 months is 2025-02-28."""
+    """2023-05-31 + 1 month is 2023-06-30; 2024-02-29 + 12 months is 2025-02-28.
+
+    Saturates: a date past the calendar's end (9999-12-31) is that last day, so that a
+    review date in 9998 is not an internal error (see `beyond_calendar`)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def beyond_calendar(day: dt.date, months: int) -> bool:
+    """True when `day` + `months` lies after 9999-12-31: not due on any date there is."""
+    return day.year + (day.month - 1 + months) // 12 > dt.MAXYEAR
 
 
 def check(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
@@ -131,6 +143,8 @@ def _review(
         basis = f"its next review was set for {next_review}"
         update = "`last_reviewed` and `next_review`"
     elif last_reviewed is not None:
+        if beyond_calendar(last_reviewed, ctx.policy.review_interval_months):
+            return  # due after 9999-12-31: neither overdue nor due soon on any date
         due = add_months(last_reviewed, ctx.policy.review_interval_months)
         at = doc.source.value((*base, _key(doc, base, "last_reviewed")))
         basis = (

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from evidencelint.doi import check_doi
 from evidencelint.findings import Finding, Severity
-from evidencelint.matching import TITLE_THRESHOLD, title_similarity
+from evidencelint.matching import TITLE_THRESHOLD, similar_titles, title_similarity
 from evidencelint.resolve import ReferenceEntry, ResolvedPage
 from evidencelint.rule import Rule
 from evidencelint.validators.base import RuleContext, report
@@ -168,15 +168,14 @@ def conflicts(
     for group in groups.values():
         if len({doi for _, _, doi in group}) < 2:
             continue
-        for entry, page, doi in group:
+        titles = [entry.reference.title if entry.reference else "" for entry, _, _ in group]
+        similar = similar_titles(titles)
+        for index, (entry, page, doi) in enumerate(group):
             assert entry.reference is not None
             others = [
-                (other, other_doi)
-                for other, _, other_doi in group
-                if other_doi != doi
-                and other.reference is not None
-                and title_similarity(entry.reference.title, other.reference.title)
-                >= TITLE_THRESHOLD
+                (group[j][0], group[j][2])
+                for j in similar[index]
+                if group[j][2] != doi and group[j][0].reference is not None
             ]
             if not others or _confirmed(entry.reference.title, doi, ctx):
                 continue

@@ -55,6 +55,12 @@ def load_findings(path: str, loaded: LoadedYaml) -> list[Finding]:
     ]
 
 
+def unread_file(path: str, why: str) -> Finding:
+    """A file or folder the run refused to read (a link out of the tree, a folder it
+    may not list): nothing in it was checked, so it cannot pass."""
+    return report(YAML_SYNTAX, path, Position(), why)
+
+
 def schema_findings(
     path: str, problems: Sequence[tuple[Position, str]], page: str | None = None
 ) -> list[Finding]:

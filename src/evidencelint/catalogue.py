@@ -15,6 +15,7 @@ def _all_rules() -> tuple[Rule, ...]:
         references,
         registry,
         structure,
+        wording,
     )
 
     modules: Iterable[tuple[Rule, ...]] = (
@@ -24,6 +25,7 @@ def _all_rules() -> tuple[Rule, ...]:
         registry.RULES,
         integrity.RULES,
         dates.RULES,
+        wording.RULES,
     )
     return tuple(rule for rules in modules for rule in rules)
 

@@ -34,6 +34,8 @@ class Policy:
     """Per-rule severity overrides; None switches a rule off."""
     gated_statuses: frozenset[str] = frozenset({"published", "in-review"})
     """Statuses whose errors fail the run; a draft's errors are reported as warnings."""
+    evidence_grade_statuses: frozenset[str] = frozenset()
+    """Statuses on which evidence-grade-missing is reported; none by default (off)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -42,6 +44,7 @@ class Policy:
             "evidence_max_age_years": self.evidence_max_age_years,
             "severity": {k: (v.value if v else "off") for k, v in sorted(self.severity.items())},
             "gated_statuses": sorted(self.gated_statuses),
+            "evidence_grade_statuses": sorted(self.evidence_grade_statuses),
         }
 
 
@@ -66,6 +69,7 @@ _KEYS = {
     "evidence_max_age_years",
     "severity",
     "gated_statuses",
+    "evidence_grade_statuses",
     "crossref_url",
     "mailto",
     "cache_dir",
@@ -140,18 +144,20 @@ def _build(
         default_bib = content / "references.yaml"
         bibliographies = (default_bib,) if default_bib.is_file() else ()
     gated = frozenset(_get_list(table, "gated_statuses", ["published", "in-review"]))
-    bad_status = sorted(gated - set(STATUSES))
-    if bad_status:
-        raise ConfigError(
-            f"{where}: gated_statuses has {', '.join(bad_status)}; statuses are "
-            + ", ".join(STATUSES)
-        )
+    graded = frozenset(_get_list(table, "evidence_grade_statuses", []))
+    for key, statuses in (("gated_statuses", gated), ("evidence_grade_statuses", graded)):
+        bad_status = sorted(statuses - set(STATUSES))
+        if bad_status:
+            raise ConfigError(
+                f"{where}: {key} has {', '.join(bad_status)}; statuses are " + ", ".join(STATUSES)
+            )
     policy = Policy(
         review_interval_months=_positive(table, "review_interval_months", 36, where),
         due_soon_days=_positive(table, "due_soon_days", 90, where, allow_zero=True),
         evidence_max_age_years=_positive(table, "evidence_max_age_years", 5, where),
         severity=_severities(table.get("severity", {}), where),
         gated_statuses=gated,
+        evidence_grade_statuses=graded,
     )
     cache_dir = environ.get("EVIDENCELINT_CACHE_DIR") or _get(table, "cache_dir", str, "")
     return Config(

@@ -18,6 +18,7 @@ import pytest
 
 from evidencelint.cli import main
 from tests.crossref_server import CrossrefServer
+from tests.pubmed_server import PubmedServer
 
 REPO = Path(__file__).resolve().parents[1]
 HEALTHCOM = "content/healthcom-acupuncture.yaml"
@@ -67,7 +68,9 @@ WORK_PROBLEMS = (
 
 @pytest.fixture(scope="module")
 def run(
-    tmp_path_factory: pytest.TempPathFactory, default_crossref: CrossrefServer
+    tmp_path_factory: pytest.TempPathFactory,
+    default_crossref: CrossrefServer,
+    default_pubmed: PubmedServer,
 ) -> tuple[int, dict[str, Any]]:
     folder = tmp_path_factory.mktemp("content-online")
     out = folder / "report.json"
@@ -75,6 +78,7 @@ def run(
         # A module fixture is set up before the autouse one: point at the loopback server
         # and an empty cache here, so the user's own cache is never read or written.
         mp.setenv("EVIDENCELINT_CROSSREF_URL", default_crossref.url)
+        mp.setenv("EVIDENCELINT_NCBI_URL", default_pubmed.url)
         mp.setenv("EVIDENCELINT_CACHE_DIR", str(folder / "cache"))
         mp.delenv("EVIDENCELINT_MAILTO", raising=False)
         mp.delenv("CI", raising=False)

@@ -58,6 +58,10 @@ class Config:
     crossref_url: str = DEFAULT_CROSSREF_URL
     mailto: str | None = None
     cache_dir: Path | None = None
+    ncbi_url: str | None = None
+    """One base URL for E-utilities and the PMC ID Converter (a stand-in server); None:
+    NCBI's own hosts."""
+    ncbi_api_key: str | None = None
     max_file_bytes: int = 1024 * 1024
 
 
@@ -71,6 +75,7 @@ _KEYS = {
     "gated_statuses",
     "evidence_grade_statuses",
     "crossref_url",
+    "ncbi_url",
     "mailto",
     "cache_dir",
     "max_file_bytes",
@@ -171,6 +176,11 @@ def _build(
             or _get(table, "crossref_url", str, DEFAULT_CROSSREF_URL)
         ).rstrip("/"),
         mailto=environ.get("EVIDENCELINT_MAILTO") or _get(table, "mailto", str, "") or None,
+        ncbi_url=(environ.get("EVIDENCELINT_NCBI_URL") or _get(table, "ncbi_url", str, "")).rstrip(
+            "/"
+        )
+        or None,
+        ncbi_api_key=environ.get("EVIDENCELINT_NCBI_API_KEY", "").strip() or None,
         cache_dir=(root / cache_dir) if cache_dir else None,
         max_file_bytes=_positive(table, "max_file_bytes", 1024 * 1024, where),
     )

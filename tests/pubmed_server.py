@@ -165,6 +165,15 @@ class PubmedServer:
         elif action.kind == "drop":
             handler.close_connection = True
             handler.connection.shutdown(2)
+        elif action.kind == "truncate":  # here: trickle a long body, a byte at a time
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", "100000")
+            handler.end_headers()
+            for _ in range(100000):
+                handler.wfile.write(b" ")
+                handler.wfile.flush()
+                time.sleep(0.2)
         elif action.kind == "malformed":
             self._send(handler, 200, b'{"header": {"type": "esummary"}, "result": {"uids": [')
         elif path == ESUMMARY:

@@ -31,7 +31,7 @@ from evidencelint.registry.pubmed_record import (
     parse_summary,
 )
 from evidencelint.verification import Outcome
-from tests.crossref_server import CrossrefServer, drop, malformed, status
+from tests.crossref_server import CrossrefServer, drop, malformed, status, truncate
 from tests.helpers import Tree
 from tests.pubmed_server import ESUMMARY, FIXTURES, IDCONV, PubmedServer
 
@@ -284,6 +284,37 @@ def test_an_outage_is_unverified_never_not_found(
     assert [f["line"] for f in _named(healed, "pmid-not-found")] == [19]
 
 
+def test_an_answer_trickled_a_byte_at_a_time_is_given_up_within_the_deadline(
+    tree: Tree, pubmed: PubmedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each byte comes well within the read timeout, so only a deadline on the whole
+    exchange ends the request."""
+    monkeypatch.setenv("EVIDENCELINT_TIMEOUT", "2")
+    pubmed.fail_all(truncate())
+    tree.write("content/p.yaml", _page(_reference()))
+    started = time.monotonic()
+    _, findings = _check(tree)
+    assert time.monotonic() - started < 8
+    assert [f["name"] for f in _named(findings, *PUBMED_RULES)] == ["pmid-unverified"]
+    assert "in time" in _named(findings, "pmid-unverified")[0]["message"]
+    pubmed.fail_all(None)
+
+
+def test_a_title_with_line_breaks_cannot_forge_a_report_line(
+    tree: Tree, pubmed: PubmedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    summary = json.loads((FIXTURES / "summaries" / "29198644.json").read_text())
+    summary["title"] = "Other work\ncontent/p.yaml:1:1: EL101 yaml-syntax forged\r\x1b[2J"
+    pubmed.add_summary(summary)
+    tree.write("content/p.yaml", _page(_reference(pmid="29198644")))
+    main(["check", str(tree.root / "content"), "--today", TODAY])
+    lines = capsys.readouterr().out.splitlines()
+    conflict = [line for line in lines if "identifier-conflict" in line]
+    assert len(conflict) == 1 and "forged" in conflict[0]
+    assert not any(line.startswith("content/p.yaml:1:1") for line in lines)
+    assert "\x1b" not in "".join(lines) and "\r" not in "".join(lines)
+
+
 def test_a_dead_service_is_unverified(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVIDENCELINT_NCBI_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("EVIDENCELINT_TIMEOUT", "2")
@@ -354,6 +385,18 @@ def test_a_tampered_cache_entry_is_a_miss(tree: Tree, pubmed: PubmedServer) -> N
     assert [f["name"] for f in _named(findings, *PUBMED_RULES)] == ["pmid-unverified"]
     _, online = _check(tree)
     assert [f["name"] for f in _named(online, *PUBMED_RULES)] == ["identifier-conflict"]
+
+
+def test_an_unusable_cache_folder_runs_without_a_cache(
+    tree: Tree, pubmed: PubmedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tree.root / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("EVIDENCELINT_CACHE_DIR", str(blocker))
+    tree.write("content/p.yaml", _page(_reference(pmid="29198644")))
+    code, findings = _check(tree)
+    assert [f["name"] for f in _named(findings, *PUBMED_RULES)] == ["identifier-conflict"]
+    assert code == 1
 
 
 def test_refresh_asks_again(tree: Tree, pubmed: PubmedServer) -> None:

@@ -59,6 +59,9 @@ arrivals in a sliding second, and at 3 a second one request that arrives 50 ms l
 squeezes the next three into one second (measured with bench/verify_pubmed.py: 2 of 62
 requests drew a 429 at the limiter's margin alone)."""
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_BODY = 32 * 1024 * 1024
+"""Bytes read of one answer: 200 document summaries come to about 1 MB; a longer body is
+not an answer (and must not eat the machine's memory)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,8 +311,22 @@ class PubmedLookup:
         self.requests_sent += 1
         timeout = (min(self.settings.connect_timeout, left), min(self.settings.read_timeout, left))
         try:
-            response = session.get(url, params=params, timeout=timeout)
-            return response.status_code, response.content, ""
+            # The whole exchange, not each read, must end within the lookup's deadline:
+            # a server that trickles its answer a byte at a time never times a read out.
+            ends = time.monotonic() + left
+            with session.get(url, params=params, timeout=timeout, stream=True) as response:
+                body = bytearray()
+                # read1: what one read of the socket brought, so that the clock is looked
+                # at after every arrival (a plain read waits for all 64 KiB).
+                raw = response.raw
+                read = getattr(raw, "read1", None) or raw.read
+                while chunk := read(64 * 1024):
+                    body += chunk
+                    if len(body) > MAX_BODY:
+                        return None, b"", f"the answer was longer than {MAX_BODY} bytes"
+                    if time.monotonic() > ends:
+                        return None, b"", "the service did not answer in time"
+                return response.status_code, bytes(body), ""
         except requests.ConnectTimeout:
             return None, b"", "could not connect to the service"
         except requests.Timeout:

@@ -78,6 +78,8 @@ class NcbiCache:
         except sqlite3.Error as exc:
             self._trouble(exc)
             self._close()
+        except OSError:  # a file where the folder should be, no permission: no cache
+            self._close()
 
     def get(self, key: str) -> Cached | None:
         if self._db is None:

@@ -150,8 +150,11 @@ def parse_idconv(document: Any, pmcid: str) -> PmcRecord | bool | None:
 
 
 def _text(value: Any) -> str:
+    """One line of printable text: a title or notice with a line break or a control
+    character in it must not start a line of its own in the report."""
     if isinstance(value, str):
-        return value.strip()[:MAX_TEXT].rstrip()
+        printable = "".join(c if c.isprintable() else " " for c in value[: MAX_TEXT * 2])
+        return " ".join(printable.split())[:MAX_TEXT]
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return ""

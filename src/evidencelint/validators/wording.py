@@ -79,18 +79,19 @@ def _overstated(page: ResolvedPage, claim: ResolvedClaim, grade: Certainty) -> I
         return
     doc = page.doc
     advice = suggestion(grade, wording)
+    words = " ".join(wording.words.split())  # the claim's own line breaks stay out
     yield report(
         CLAIM_OVERSTATED,
         doc.path,
         doc.source.value((*claim.path, "text")),
-        f"claim '{claim.claim.id}' says \"{wording.words}\" ({_STRENGTH_WORDS[wording.strength]}) "
+        f"claim '{claim.claim.id}' says \"{words}\" ({_STRENGTH_WORDS[wording.strength]}) "
         f"but its evidence is {grade.value} certainty; GRADE's wording for {grade.value} "
         f"certainty is {advice}",
         page=doc.page.id,
         claim=claim.claim.id,
         field="text",
         expected=advice,
-        actual=wording.words,
+        actual=words,
     )
 
 

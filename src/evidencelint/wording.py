@@ -16,7 +16,7 @@ Strength of a claim (`Strength`), from the words in each clause:
 - UNHEDGED: an effect word ("reduces", "improves", "relieves", "is effective",
   "results in", "has been shown to ...") with no hedge before it in its clause.
 - PROBABLE: hedged with "probably", "likely", "can", "is likely to", "moderate-certainty".
-- POSSIBLE: hedged with "may", "might", "could", "possibly", "appears to", "seems to",
+- POSSIBLE: hedged with "may", "might", "could", "possible", "possibly", "appears to", "seems to",
   "suggests", "some/limited evidence", "low-certainty".
 - UNCERTAIN: "uncertain", "unclear", "not known", "no (good) evidence", "insufficient
   evidence", or no effect stated at all.
@@ -25,10 +25,12 @@ Scope: a hedge counts only for effect words after it in the same clause; clauses
 at sentence ends, semicolons, colons and at "but", "however", "although", "though",
 "whereas", "while", "yet", and non-restrictive ", which ..." / ", who ..." asides are
 clauses of their own. Negation ("not", "n't", "no", "never", "cannot", "fail(ed) to"
-up to four words before, not across "and"; "little or no difference" after) takes the
-effect word out: a claim of no effect is not judged. Inline citations ("[Linde 2016]",
-"(Smith 2018)") are removed first. "can" is read as PROBABLE, not POSSIBLE: health pages
-use it for "is able to", which GRADE would write "probably" at best.
+up to four words before, not across "and"; "no trial has shown", "not proven" anywhere
+before it in the clause; "little or no difference" after; but not "compared with no
+treatment") takes the effect word out: a claim of no effect is not judged. Inline
+citations ("[Linde 2016]", "(Smith 2018)") are removed first. "can" is read as PROBABLE,
+not POSSIBLE: health pages use it for "is able to", which GRADE would write "probably" at
+best.
 """
 
 from __future__ import annotations
@@ -91,8 +93,8 @@ _EFFECT_VERBS: tuple[tuple[str, str], ...] = tuple(
         ("help", "helps"),
         ("lower", "lowers"),
         ("cut", "cuts"),
+        ("halve", "halves"),
         ("stop", "stops"),
-        ("regulate", "regulates"),
         ("stimulate", "stimulates"),
         ("speed up", "speeds up"),
     )
@@ -154,7 +156,7 @@ _HEDGES: tuple[tuple[re.Pattern[str], Strength], ...] = (
     ),
     (
         re.compile(
-            r"\b(?:may|might|could|possibly|perhaps|potentially|appears?\s+to|appeared\s+to|"
+            r"\b(?:may|might|could|possible|possibly|perhaps|potentially|appears?\s+to|appeared\s+to|"
             r"seems?\s+to|seemed\s+to|suggests?|suggested|suggesting|some\s+evidence|"
             r"limited\s+evidence|weak\s+evidence|tentative|low[- ]certainty|low[- ]quality|"
             r"preliminary)\b",
@@ -251,6 +253,8 @@ def _effects(clause: str) -> list[tuple[int, int, str, str]]:
         for match in pattern.finditer(clause):
             word = match.group(0).lower()
             after = clause[match.end() :]
+            if clause[: match.start()].endswith("-"):
+                continue  # "pain-relieving": part of an adjective, not a verb
             guard = _NOT_VERB_AFTER.get(base)
             if guard is not None and word == base and guard.match(after):
                 continue
@@ -272,11 +276,23 @@ def _hedge(before: str) -> Strength | None:
 
 
 def _negated(clause: str, start: int, end: int) -> bool:
-    window = clause[:start].split(" and ")[-1]
+    before = clause[:start]
+    if _NEGATED_REPORT.search(before):
+        return True  # "No trial has shown that acupuncture prevents colds"
+    window = _COMPARATOR.sub(" ", before.split(" and ")[-1])
     words = re.findall(r"[\w']+", window)[-4:]
     if any(_NEGATOR.search(w) for w in words):
         return True
     return bool(_NO_EFFECT_AFTER.match(clause[end:]))
+
+
+_NEGATED_REPORT = re.compile(
+    r"\b(?:no|not|never|neither|nor)\s+(?:\w+\s+){0,3}?(?:shown|found|proven|demonstrated|"
+    r"confirmed|established|evidence|proof|stud(?:y|ies)|trials?|research|reviews?)\b",
+    re.I,
+)
+_COMPARATOR = re.compile(r"\b(?:with|versus|vs\.?|than|to)\s+no\b", re.I)
+"""'compared with no treatment': a comparison, not a negation."""
 
 
 def overstated(text: str, grade: Certainty) -> Wording | None:

@@ -10,6 +10,7 @@ api_key; answers are cached as JSON text, reused offline, and a tampered cache i
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -18,18 +19,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evidencelint.cli import main
+from evidencelint.config import Policy
+from evidencelint.findings import Position
+from evidencelint.model import Reference
 from evidencelint.registry.answers import CacheMode
 from evidencelint.registry.cache_health import CACHE_FILE
 from evidencelint.registry.pubmed import NcbiSettings, PubmedLookup
 from evidencelint.registry.pubmed_record import (
+    PubmedAnswer,
+    PubmedAnswers,
     PubmedKind,
     normalise_pmcid,
     normalise_pmid,
     parse_idconv,
     parse_summary,
 )
+from evidencelint.resolve import ReferenceEntry
+from evidencelint.validators import pubmed as rules
+from evidencelint.validators.base import RuleContext
 from evidencelint.verification import Outcome
 from tests.crossref_server import CrossrefServer, drop, malformed, status, truncate
 from tests.helpers import Tree
@@ -520,3 +531,79 @@ def test_idconv_records() -> None:
 def test_identifiers_are_normalised(value: str, pmid: str | None, pmcid: str | None) -> None:
     assert normalise_pmid(value) == pmid
     assert normalise_pmcid(value) == pmcid
+
+
+# --- property: whatever PubMed answers, reading it and judging it never raises -----------
+
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**64), 2**64)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=40),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5)
+    ),
+    max_leaves=25,
+)
+_FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "uid": st.just("29198932") | _JSON,
+        "title": st.text(max_size=80) | _JSON,
+        "authors": st.lists(
+            st.fixed_dictionaries({"name": st.text(max_size=20) | _JSON, "authtype": _JSON}),
+            max_size=4,
+        )
+        | _JSON,
+        "pubdate": st.text(max_size=15) | _JSON,
+        "articleids": st.lists(
+            st.fixed_dictionaries({"idtype": st.sampled_from(["doi", "pmc", "x"]), "value": _JSON})
+        )
+        | _JSON,
+        "pubtype": st.lists(st.sampled_from(["Retracted Publication", "Review"]) | _JSON) | _JSON,
+        "references": st.lists(
+            st.fixed_dictionaries(
+                {"reftype": st.sampled_from(["Retraction in", "Update in"]) | _JSON, "pmid": _JSON}
+            )
+        )
+        | _JSON,
+        "error": _JSON,
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(summary=_FIELDS)
+def test_any_summary_is_read_and_judged_without_raising(summary: dict[str, Any]) -> None:
+    record = parse_summary({"result": {"29198932": summary}}, "29198932")
+    if record is None:
+        return
+    reference = Reference.model_validate(
+        {
+            "type": "journal-article",
+            "authors": ["Vickers AJ"],
+            "title": "Acupuncture for chronic pain",
+            "journal": "J Pain",
+            "year": 2018,
+            "doi": VICKERS_DOI,
+            "pmid": "29198932",
+        }
+    )
+
+    class Here:
+        def key(self, path: Any) -> Position:
+            return Position()
+
+        def value(self, path: Any) -> Position:
+            return Position()
+
+    entry = ReferenceEntry("r", reference, "p.yaml", Here(), False)
+    ctx = RuleContext(
+        Policy(),
+        dt.date(2026, 11, 21),
+        pubmed=PubmedAnswers({"29198932": PubmedAnswer(Outcome.FOUND, record)}),
+    )
+    found, _ = rules.check([entry], "page", ctx)
+    for finding in found:
+        assert "\n" not in finding.message and "\r" not in finding.message

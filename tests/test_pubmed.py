@@ -154,6 +154,15 @@ def test_unknown_pmid_and_pmcid_are_not_found(tree: Tree, pubmed: PubmedServer) 
     assert code == 1
 
 
+def test_a_malformed_pmid_is_reported_even_offline(tree: Tree, pubmed: PubmedServer) -> None:
+    tree.write("content/p.yaml", _page(_reference(pmid="2919864x", pmcid="5927830a")))
+    _, findings = _check(tree, "--offline")
+    missing = _named(findings, "pmid-not-found")
+    assert [(f["line"], f["field"]) for f in missing] == [(19, "pmid"), (20, "pmcid")]
+    assert "'2919864x'" in missing[0]["message"]
+    assert pubmed.requests == []
+
+
 def test_a_reference_without_doi_is_compared_with_pubmed(tree: Tree, pubmed: PubmedServer) -> None:
     reference = _reference(doi=None, title="Acupuncture for migraine prophylaxis")
     tree.write("content/p.yaml", _page(reference))

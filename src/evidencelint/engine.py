@@ -164,8 +164,6 @@ def _with_pubmed(
     """Crossref's notice findings, with PubMed's merged in (one finding per notice), and
     PubMed's identifier findings."""
     crossref = list(notices)
-    if not (ctx.pubmed.pmids or ctx.pubmed.pmcids):
-        return crossref
     added, merged = pubmed.check(entries, page, ctx, crossref)
     return [merged.get(i, f) for i, f in enumerate(crossref)] + added
 

@@ -115,6 +115,7 @@ def check(
             continue
         pmid = normalise_pmid(ref.pmid) if ref.pmid is not None else None
         pmcid = normalise_pmcid(ref.pmcid) if ref.pmcid is not None else None
+        found += _malformed(entry, page, ref.pmid, pmid, ref.pmcid, pmcid)
         summary: PubmedRecord | None = None
         if pmcid is not None:
             pmc = ctx.pubmed.pmcids.get(pmcid)
@@ -158,6 +159,32 @@ def check(
                     )
                 )
     return found, merged
+
+
+def _malformed(
+    entry: ReferenceEntry,
+    page: str | None,
+    cited_pmid: str | None,
+    pmid: str | None,
+    cited_pmcid: str | None,
+    pmcid: str | None,
+) -> Iterator[Finding]:
+    """A PMID or PMCID that cannot be one names nothing PubMed could hold."""
+    for field, cited, normal, shape in (
+        ("pmid", cited_pmid, pmid, "a PMID is a number, e.g. 29198932"),
+        ("pmcid", cited_pmcid, pmcid, "a PMCID is PMC and a number, e.g. PMC5927830"),
+    ):
+        if cited is not None and normal is None:
+            shown = " ".join("".join(c if c.isprintable() else " " for c in cited).split())
+            yield report(
+                PMID_NOT_FOUND,
+                entry.path,
+                entry.field_position(field),
+                f"{field} {shown[:40]!r} cannot be found in PubMed: {shape}",
+                page=page,
+                reference=entry.key,
+                field=field,
+            )
 
 
 def _pmid(

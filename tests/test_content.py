@@ -28,6 +28,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         # that --offline reads an empty cache, never the developer's own.
         mp.setenv("EVIDENCELINT_CACHE_DIR", str(folder / "cache"))
         mp.setenv("EVIDENCELINT_CROSSREF_URL", "http://127.0.0.1:9")
+        mp.setenv("EVIDENCELINT_NCBI_URL", "http://127.0.0.1:9")
         mp.chdir(REPO)
         code = main(
             [
@@ -101,6 +102,16 @@ def test_offline_dois_are_unverified_never_not_found(report: dict[str, Any]) -> 
     assert names["doi-invalid"] == 0
 
 
+def test_offline_pmids_are_unverified_never_not_found(report: dict[str, Any]) -> None:
+    """The Ubie page cites 5 PMIDs and 3 PMCIDs; offline with nothing cached, each is
+    pmid-unverified (a warning), never pmid-not-found or identifier-conflict."""
+    names = Counter(f["name"] for f in report["findings"])
+    assert names["pmid-unverified"] == 8
+    assert names["pmid-not-found"] == 0
+    assert names["identifier-conflict"] == 0
+    assert {f["path"] for f in report["findings"] if f["name"] == "pmid-unverified"} == {UBIE}
+
+
 def test_old_evidence_on_ubie_and_healthcom(report: dict[str, Any]) -> None:
     old = Counter(f["path"] for f in report["findings"] if f["name"] == "evidence-old")
     assert old == {HEALTHCOM: 13, UBIE: 5}
@@ -121,7 +132,7 @@ def test_summary(report: dict[str, Any]) -> None:
         "claims": 86,
         "references": 22,
         "errors": 63,
-        "warnings": 37,
+        "warnings": 45,
         "infos": 0,
     }
     assert not {f["name"] for f in report["findings"]} & {"yaml-syntax", "duplicate-key"}

@@ -18,6 +18,7 @@ import pytest
 
 from evidencelint.cli import main
 from tests.crossref_server import CrossrefServer
+from tests.pubmed_server import PubmedServer
 
 REPO = Path(__file__).resolve().parents[1]
 HEALTHCOM = "content/healthcom-acupuncture.yaml"
@@ -67,7 +68,9 @@ WORK_PROBLEMS = (
 
 @pytest.fixture(scope="module")
 def run(
-    tmp_path_factory: pytest.TempPathFactory, default_crossref: CrossrefServer
+    tmp_path_factory: pytest.TempPathFactory,
+    default_crossref: CrossrefServer,
+    default_pubmed: PubmedServer,
 ) -> tuple[int, dict[str, Any]]:
     folder = tmp_path_factory.mktemp("content-online")
     out = folder / "report.json"
@@ -75,6 +78,7 @@ def run(
         # A module fixture is set up before the autouse one: point at the loopback server
         # and an empty cache here, so the user's own cache is never read or written.
         mp.setenv("EVIDENCELINT_CROSSREF_URL", default_crossref.url)
+        mp.setenv("EVIDENCELINT_NCBI_URL", default_pubmed.url)
         mp.setenv("EVIDENCELINT_CACHE_DIR", str(folder / "cache"))
         mp.delenv("EVIDENCELINT_MAILTO", raising=False)
         mp.delenv("CI", raising=False)
@@ -255,3 +259,24 @@ def test_healthcom_and_ubie_vickers_share_one_record(report: dict[str, Any]) -> 
     """One DOI, two citations: the complete 3 + et al. passes, the padded list does not."""
     assert _mismatches(report, HEALTHCOM, "vickers2018chronicpain") == {}
     assert set(_mismatches(report, UBIE, "vickers2018chronicpain")) == {"authors"}
+
+
+def test_pubmed_finds_the_identifiers_that_name_other_works(
+    run: tuple[int, dict[str, Any]],
+) -> None:
+    """The seed inventory: Ubie cites Vickers 2018 with PMID 29198644 and PMCID PMC5927814
+    (the work's are 29198932 and PMC5927830), and the ACP guideline's PMID 28192789 with
+    the wrong DOI 10.7326/M16-2070. The PubMed stand-ins (tests/fixtures/pubmed/README.md)
+    make 29198644 and PMC5927814 another work."""
+    _, report = run
+    conflicts = {
+        (f["path"], f["reference"], f["field"])
+        for f in report["findings"]
+        if f["name"] == "identifier-conflict"
+    }
+    assert conflicts == {
+        (UBIE, "vickers2018chronicpain", "pmid"),
+        (UBIE, "vickers2018chronicpain", "pmcid"),
+        (UBIE, "qaseem2017lowbackpain", "pmid"),
+    }
+    assert not [f for f in report["findings"] if f["name"] in ("pmid-not-found", "pmid-unverified")]

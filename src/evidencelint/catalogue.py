@@ -13,9 +13,11 @@ def _all_rules() -> tuple[Rule, ...]:
         citations,
         dates,
         integrity,
+        pubmed,
         references,
         registry,
         structure,
+        wording,
     )
 
     modules: Iterable[tuple[Rule, ...]] = (
@@ -23,8 +25,10 @@ def _all_rules() -> tuple[Rule, ...]:
         citations.RULES,
         references.RULES,
         registry.RULES,
+        pubmed.RULES,
         integrity.RULES,
         dates.RULES,
+        wording.RULES,
     )
     return tuple(rule for rules in modules for rule in rules)
 

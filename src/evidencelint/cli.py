@@ -137,6 +137,7 @@ def _run(args: argparse.Namespace, refresh: bool) -> tuple[RunResult, Config, dt
     from evidencelint.engine import run_check
     from evidencelint.progress import progress_bar
     from evidencelint.registry.factory import build_verifier
+    from evidencelint.registry.pubmed_factory import build_pubmed
 
     config = load_config(args.config)
     today = args.today or dt.date.today()
@@ -148,9 +149,11 @@ def _run(args: argparse.Namespace, refresh: bool) -> tuple[RunResult, Config, dt
             refresh=refresh,
             progress=progress,
         )
+        pubmed = build_pubmed(config, offline=args.offline, no_cache=args.no_cache, refresh=refresh)
         try:
-            result = run_check(args.paths, config, today, verifier)
+            result = run_check(args.paths, config, today, verifier, pubmed)
         finally:
+            pubmed.close()
             if client is not None:
                 client.close()
     return result, config, today

@@ -37,6 +37,8 @@ class Policy:
     """Per-rule severity overrides; None switches a rule off."""
     gated_statuses: frozenset[str] = frozenset({"published", "in-review"})
     """Statuses whose errors fail the run; a draft's errors are reported as warnings."""
+    evidence_grade_statuses: frozenset[str] = frozenset()
+    """Statuses on which evidence-grade-missing is reported; none by default (off)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,6 +47,7 @@ class Policy:
             "evidence_max_age_years": self.evidence_max_age_years,
             "severity": {k: (v.value if v else "off") for k, v in sorted(self.severity.items())},
             "gated_statuses": sorted(self.gated_statuses),
+            "evidence_grade_statuses": sorted(self.evidence_grade_statuses),
         }
 
 
@@ -58,6 +61,10 @@ class Config:
     crossref_url: str = DEFAULT_CROSSREF_URL
     mailto: str | None = None
     cache_dir: Path | None = None
+    ncbi_url: str | None = None
+    """One base URL for E-utilities and the PMC ID Converter (a stand-in server); None:
+    NCBI's own hosts."""
+    ncbi_api_key: str | None = None
     max_file_bytes: int = 1024 * 1024
 
 
@@ -69,7 +76,9 @@ _KEYS = {
     "evidence_max_age_years",
     "severity",
     "gated_statuses",
+    "evidence_grade_statuses",
     "crossref_url",
+    "ncbi_url",
     "mailto",
     "cache_dir",
     "max_file_bytes",
@@ -174,12 +183,13 @@ def _build(
         default_bib = content / "references.yaml"
         bibliographies = (default_bib,) if default_bib.is_file() else ()
     gated = frozenset(_get_list(table, "gated_statuses", ["published", "in-review"]))
-    bad_status = sorted(gated - set(STATUSES))
-    if bad_status:
-        raise ConfigError(
-            f"{where}: gated_statuses has {', '.join(bad_status)}; statuses are "
-            + ", ".join(STATUSES)
-        )
+    graded = frozenset(_get_list(table, "evidence_grade_statuses", []))
+    for key, statuses in (("gated_statuses", gated), ("evidence_grade_statuses", graded)):
+        bad_status = sorted(statuses - set(STATUSES))
+        if bad_status:
+            raise ConfigError(
+                f"{where}: {key} has {', '.join(bad_status)}; statuses are " + ", ".join(STATUSES)
+            )
     policy = Policy(
         review_interval_months=_bounded(
             _positive(table, "review_interval_months", 36, where),
@@ -191,6 +201,7 @@ def _build(
         evidence_max_age_years=_positive(table, "evidence_max_age_years", 5, where),
         severity=_severities(table.get("severity", {}), where),
         gated_statuses=gated,
+        evidence_grade_statuses=graded,
     )
     cache_dir = environ.get("EVIDENCELINT_CACHE_DIR") or _get(table, "cache_dir", str, "")
     return Config(
@@ -204,6 +215,11 @@ def _build(
             or _get(table, "crossref_url", str, DEFAULT_CROSSREF_URL)
         ).rstrip("/"),
         mailto=environ.get("EVIDENCELINT_MAILTO") or _get(table, "mailto", str, "") or None,
+        ncbi_url=(environ.get("EVIDENCELINT_NCBI_URL") or _get(table, "ncbi_url", str, "")).rstrip(
+            "/"
+        )
+        or None,
+        ncbi_api_key=environ.get("EVIDENCELINT_NCBI_API_KEY", "").strip() or None,
         cache_dir=(root / cache_dir) if cache_dir else None,
         max_file_bytes=_positive(table, "max_file_bytes", 1024 * 1024, where),
     )

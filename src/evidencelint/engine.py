@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evidencelint.config import Config
 from evidencelint.documents import BibliographyDoc, PageSummary, validate_bibliography
@@ -16,9 +18,12 @@ from evidencelint.gating import Gates, apply_policy
 from evidencelint.loader import load_file
 from evidencelint.resolve import ReferenceEntry, SharedReferences, shared_entries
 from evidencelint.scan import scan_pages
-from evidencelint.validators import integrity, references, registry, structure
+from evidencelint.validators import integrity, pubmed, references, registry, structure
 from evidencelint.validators.base import RuleContext
 from evidencelint.verification import Outcome, Verification, Verifier
+
+if TYPE_CHECKING:
+    from evidencelint.registry.pubmed import PubmedLookup
 
 YAML_SUFFIXES = (".yaml", ".yml")
 FileIdentity = tuple[int, int] | Path
@@ -200,7 +205,11 @@ def _walk(folder: Path, unreadable: list[tuple[Path, str]], links: set[Path]) ->
 
 
 def run_check(
-    arguments: Sequence[str], config: Config, today: dt.date, verifier: Verifier
+    arguments: Sequence[str],
+    config: Config,
+    today: dt.date,
+    verifier: Verifier,
+    pubmed_lookup: PubmedLookup | None = None,
 ) -> RunResult:
     """Check pages in two passes. The first scans each page on its own, keeping little
     of it (see `scan`); the second verifies every DOI at once, concurrently, then runs
@@ -242,6 +251,12 @@ def run_check(
     }
     ctx = RuleContext(config.policy, today, verifier.verify(sorted(dois)))
     coverage = Coverage.of(dois, ctx.answers)
+    if pubmed_lookup is not None:
+        pmids, pmcids = pubmed.identifiers(
+            [*(e for _, entries in local for e in entries), *shared_to_verify]
+        )
+        if pmids or pmcids:
+            ctx = dataclasses.replace(ctx, pubmed=pubmed_lookup.verify(pmids, pmcids))
 
     findings += structure.duplicate_page_ids(summaries)
     findings += references.conflicts(
@@ -251,18 +266,33 @@ def run_check(
     )
     findings += registry.check_pages(local, ctx)
     for page_id, entries in local:
-        findings += integrity.check(entries, page_id, ctx)
+        findings += _with_pubmed(integrity.check(entries, page_id, ctx), entries, page_id, ctx)
     selected_shared = [e for e in shared.entries if e.path in selected_bibs]
     findings += references.doi_syntax(selected_shared, None)
     findings += references.duplicates(selected_shared, None, report_shared=True)
     findings += registry.check(shared_to_verify, None, ctx)
-    findings += integrity.check(shared_to_verify, None, ctx)
+    findings += _with_pubmed(
+        integrity.check(shared_to_verify, None, ctx), shared_to_verify, None, ctx
+    )
     return RunResult(
         apply_policy(findings, gates, config.policy),
         len(files) + len(collected.refused),
         summaries,
         coverage,
     )
+
+
+def _with_pubmed(
+    notices: Iterable[Finding],
+    entries: Sequence[ReferenceEntry],
+    page: str | None,
+    ctx: RuleContext,
+) -> list[Finding]:
+    """Crossref's notice findings, with PubMed's merged in (one finding per notice), and
+    PubMed's identifier findings."""
+    crossref = list(notices)
+    added, merged = pubmed.check(entries, page, ctx, crossref)
+    return [merged.get(i, f) for i, f in enumerate(crossref)] + added
 
 
 def _shown(path: Path) -> str:

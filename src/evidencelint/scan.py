@@ -23,7 +23,7 @@ from evidencelint.findings import Finding
 from evidencelint.gating import Gates
 from evidencelint.loader import load_file
 from evidencelint.resolve import ReferenceEntry, SharedReferences, resolve_page
-from evidencelint.validators import citations, dates, references, structure
+from evidencelint.validators import citations, dates, references, structure, wording
 from evidencelint.validators.base import RuleContext
 
 
@@ -58,6 +58,7 @@ def scan_page(
     scan.findings += citations.check(page, ctx)
     scan.findings += references.check(page, ctx)
     scan.findings += dates.check(page, ctx)
+    scan.findings += wording.check(page, ctx)
     scan.summary = PageSummary.of(doc)
     scan.entries = tuple(
         dataclasses.replace(entry, source=doc.source.detach(entry.source_path))

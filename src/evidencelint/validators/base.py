@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from evidencelint.config import Policy
 from evidencelint.doi import normalise_doi
 from evidencelint.findings import Finding, Position, Severity
+from evidencelint.registry.pubmed_record import PubmedAnswers
 from evidencelint.resolve import ReferenceEntry
 from evidencelint.rule import Rule
 from evidencelint.verification import Verification
@@ -19,6 +20,8 @@ class RuleContext:
     policy: Policy
     today: dt.date
     answers: Mapping[str, Verification] = field(default_factory=dict)
+    pubmed: PubmedAnswers = field(default_factory=PubmedAnswers)
+    """PubMed's and PMC's answers, by normalised PMID and PMCID."""
 
 
 def answered(

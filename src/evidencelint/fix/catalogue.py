@@ -38,4 +38,11 @@ AUTOFIX: dict[str, str] = {
     "review-date-future": NONE + " which date was meant",
     "review-date-missing": NONE + ": only the page's reviewer knows the date",
     "evidence-old": NONE,
+    "pmid-not-found": NONE + ": a replacement PMID would be a guess",
+    "pmid-unverified": "none: run the check again online",
+    "identifier-conflict": NONE + " which identifier is right",
+    "claim-overstated": "suggestion only (in the message, never applied): the wording GRADE "
+    "recommends for the claim's grade. Rewording changes what the page says; an editor "
+    "decides",
+    "evidence-grade-missing": NONE + ": only a reviewer can grade the evidence",
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import os
 import sqlite3
 import time
@@ -329,7 +330,7 @@ def test_a_title_with_line_breaks_cannot_forge_a_report_line(
     tree.write("content/p.yaml", _page(_reference(pmid="29198644")))
     main(["check", str(tree.root / "content"), "--today", TODAY])
     lines = capsys.readouterr().out.splitlines()
-    conflict = [line for line in lines if ": EL407 identifier-conflict " in line]
+    conflict = [line for line in lines if re.match(r"^\S+:\d+:\d+: EL407 ", line)]
     assert len(conflict) == 1 and "forged" in conflict[0]
     assert not any(line.startswith("content/p.yaml:1:1") for line in lines)
     assert "\x1b" not in "".join(lines) and "\r" not in "".join(lines)

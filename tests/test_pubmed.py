@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import os
+import re
 import sqlite3
 import time
 from pathlib import Path

@@ -112,7 +112,7 @@ def closed_port_url() -> str:
 
 def stored_responses(cache_dir: Path) -> dict[str, CachedResponse]:
     """What the SQLite cache holds, by URL (query string dropped)."""
-    cache = SQLiteCache(cache_dir / CACHE_FILE)
+    cache = SQLiteCache(cache_dir / CACHE_FILE, serializer="json")
     try:
         return {str(r.url).split("?")[0]: r for r in cache.responses.values()}
     finally:
@@ -121,7 +121,7 @@ def stored_responses(cache_dir: Path) -> dict[str, CachedResponse]:
 
 def expire_cache(cache_dir: Path) -> int:
     """Re-store every cached answer with an expiry in the past; how many there were."""
-    cache = SQLiteCache(cache_dir / CACHE_FILE)
+    cache = SQLiteCache(cache_dir / CACHE_FILE, serializer="json")
     past = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
     try:
         keys = list(cache.responses.keys())

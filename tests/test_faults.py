@@ -238,7 +238,7 @@ def stored(cache: Path) -> list[str]:
     entry ("10.1000/x" for a work, "10.1000/x/agency")."""
     with contextlib.closing(sqlite3.connect(cache)) as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    backend = SQLiteCache(cache)
+    backend = SQLiteCache(cache, serializer="json")
     try:
         responses = list(backend.responses.values())
     finally:

@@ -125,6 +125,7 @@ def _run(args: argparse.Namespace, refresh: bool) -> tuple[RunResult, Config, dt
             no_cache=args.no_cache,
             refresh=refresh,
             progress=progress,
+            audit=args.command == "audit",
         )
         try:
             result = run_check(args.paths, config, today, verifier)

@@ -36,6 +36,13 @@ class Verification:
     """DOIs of later versions found by probing (Cochrane .pubN+1, ...), oldest first."""
     stale_since: str = ""
     """Set when the answer is an expired cached one, used because the service failed."""
+    silent: bool = False
+    """UNVERIFIED because the service gave no answer in time (as opposed to a wrong one)."""
+
+
+SILENT = "Crossref did not answer"
+"""How a `doi-unverified` message says that the service gave no answer in time (the text
+report counts those DOIs in one line)."""
 
 
 class Verifier(Protocol):

@@ -76,6 +76,10 @@ class Fetched:
     stale: bool = False
     """Answered from an expired cache entry because the service could not be reached."""
     cached_at: str = ""
+    silent: bool = field(default=False, compare=False)
+    """Failed because the service gave no answer in time (timeouts, refused or dropped
+    connections, 429s and 5xx to the last attempt, the run's budget spent), as opposed
+    to an answer that was not one."""
     answered: str = field(default="", compare=False)
     """The DOI the URL that gave the answer names (lower case): the cited one, or the
     one an alias was redirected to within the registry; empty when unknown."""

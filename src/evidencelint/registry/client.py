@@ -250,11 +250,11 @@ class CrossrefClient:
         out_of_time = False
         while attempts < settings.max_attempts:
             if self._given_up:
-                return Fetched("failed", reason=self._given_up)
+                return Fetched("failed", reason=self._given_up, silent=True)
             self.limiter.acquire()
             with self.cap.slot():  # only the request itself holds a slot, never a backoff
                 if self._given_up:  # decided while this thread waited for its turn
-                    return Fetched("failed", reason=self._given_up)
+                    return Fetched("failed", reason=self._given_up, silent=True)
                 now = time.monotonic()
                 give_up_at = min(clock.until(settings.deadline), self._run_end)
                 left = give_up_at - now
@@ -274,22 +274,30 @@ class CrossrefClient:
             wait = outcome.retry_after
             if wait is not None and wait > MAX_RETRY_AFTER:
                 self._give_up(f"{reason}; asked to retry after {wait:.0f} s")
-                return Fetched("failed", reason=self._given_up)
+                return Fetched("failed", reason=self._given_up, silent=True)
             if wait is not None and time.monotonic() + wait >= give_up_at:
-                return Fetched("failed", reason=f"{reason}; asked to retry after {wait:.0f} s")
+                return Fetched(
+                    "failed",
+                    reason=f"{reason}; asked to retry after {wait:.0f} s",
+                    silent=_silent(reason),
+                )
             if wait is None:
                 wait = self._backoff(attempts)
             if time.monotonic() + wait >= give_up_at:
                 out_of_time = True
                 break
             if outcome.rate_limited and not self._hold(wait, reason):
-                return Fetched("failed", reason=self._given_up)
+                return Fetched("failed", reason=self._given_up, silent=True)
             self._sleep(wait)
         if self._given_up:  # the run's budget ran out during this lookup
-            return Fetched("failed", reason=self._given_up)
+            return Fetched("failed", reason=self._given_up, silent=True)
         plural = "s" if attempts != 1 else ""
         limit = f" (the {settings.deadline:g} s limit of a DOI)" if out_of_time else ""
-        return Fetched("failed", reason=f"{reason} after {attempts} attempt{plural}{limit}")
+        return Fetched(
+            "failed",
+            reason=f"{reason} after {attempts} attempt{plural}{limit}",
+            silent=_silent(reason),
+        )
 
     def _judge(self, url: str, answer: Answer | None, error: str, whole: bool) -> Fetched | _Retry:
         """What one attempt gave: a final answer, or a reason to try again. `whole`: the
@@ -448,6 +456,9 @@ def _retry_after(value: str | None) -> float | None:
 _CANNOT_CONNECT = "could not connect to the service"
 _TIMED_OUT = "the service did not answer in time"
 _REDIRECT_LOOP = f"the service redirected more than {MAX_REDIRECTS} times (a loop)"
+_DROPPED = "the connection dropped"
+_SILENT = (_TIMED_OUT, _CANNOT_CONNECT, _DROPPED, "HTTP 429", "HTTP 5")
+"""Reasons that say the service gave no answer, as opposed to a wrong one."""
 _FINAL = frozenset({_REDIRECT_LOOP})
 _FINAL_PREFIXES = ("the service redirected to ", "the answer was larger than ")
 """Failures an attempt again would only repeat."""
@@ -458,6 +469,10 @@ class _Retry:
     reason: str
     retry_after: float | None = None
     rate_limited: bool = False
+
+
+def _silent(reason: str) -> bool:
+    return reason.startswith(_SILENT)
 
 
 def _document(body: bytes) -> dict[str, Any] | None:
@@ -502,7 +517,7 @@ def _describe_exception(exc: requests.RequestException) -> str:
     if isinstance(
         exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
     ):
-        return "the connection dropped mid-answer"
+        return f"{_DROPPED} mid-answer"
     if isinstance(exc, requests.ConnectionError):
-        return "the connection dropped"
+        return _DROPPED
     return f"request failed ({type(exc).__name__})"

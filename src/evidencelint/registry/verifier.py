@@ -102,7 +102,7 @@ class CrossrefVerifier:
                 stale_since=fetched.cached_at if fetched.stale else "",
             )
         if fetched.status == "failed":
-            return Verification(doi, Outcome.UNVERIFIED, fetched.reason)
+            return Verification(doi, Outcome.UNVERIFIED, fetched.reason, silent=fetched.silent)
         agency = self.client.agency(doi, clock)
         if agency.status == "not-found":
             return Verification(doi, Outcome.NOT_FOUND)
@@ -111,6 +111,7 @@ class CrossrefVerifier:
                 doi,
                 Outcome.UNVERIFIED,
                 f"Crossref has no record and the agency lookup failed ({agency.reason})",
+                silent=agency.silent,
             )
         name, label = _agency(agency)
         named = agency.data.get("DOI") if isinstance(agency.data, Mapping) else None

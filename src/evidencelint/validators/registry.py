@@ -13,7 +13,7 @@ from evidencelint.matching import Mismatch, compare
 from evidencelint.resolve import ReferenceEntry
 from evidencelint.rule import Rule
 from evidencelint.validators.base import RuleContext, answered, report
-from evidencelint.verification import Outcome, Verification
+from evidencelint.verification import SILENT, Outcome, Verification
 
 DOI_NOT_FOUND = Rule(
     code="EL401",
@@ -111,11 +111,13 @@ def check(
                 doi=doi,
             )
         else:
+            why = answer.detail or "no answer"
             yield report(
                 DOI_UNVERIFIED,
                 entry.path,
                 position,
-                f"DOI {doi} could not be verified: {answer.detail or 'no answer'}",
+                f"DOI {doi} could not be verified: "
+                + (f"{SILENT} ({why})" if answer.silent else why),
                 page=page,
                 reference=entry.key,
                 doi=doi,

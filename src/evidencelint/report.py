@@ -14,6 +14,7 @@ from evidencelint import __version__
 from evidencelint.catalogue import RULES, find_rule
 from evidencelint.engine import RunResult
 from evidencelint.findings import Finding, Severity
+from evidencelint.verification import SILENT
 
 FORMATS = ("text", "json", "github", "sarif", "markdown")
 INFORMATION_URI = "https://github.com/evidencelint/evidencelint"
@@ -44,9 +45,10 @@ def summary(result: RunResult) -> dict[str, int]:
 
 
 def render_text(result: RunResult, today: dt.date) -> str:
-    lines = [
-        f"{f.path}:{f.line}:{f.column}: {f.code} {f.name} {f.message}" for f in result.findings
-    ]
+    shown, notice = unanswered_notice(result.findings)
+    lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.name} {f.message}" for f in shown]
+    if notice:
+        lines.append(notice)
     s = summary(result)
     lines.append(
         f"{_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}, "
@@ -55,6 +57,32 @@ def render_text(result: RunResult, today: dt.date) -> str:
         f"{_plural(s['references'], 'reference')})"
     )
     return "\n".join(lines) + "\n"
+
+
+def unanswered_notice(findings: list[Finding]) -> tuple[list[Finding], str]:
+    """The findings to print one a line, and one line in place of the `doi-unverified`
+    findings of DOIs that Crossref did not answer in time, when there are several: an
+    outage is one fact, not one line per DOI ("" when there is nothing to collapse).
+    JSON, SARIF and the other formats keep one finding per DOI."""
+    silent = [f for f in findings if f.name == "doi-unverified" and _SILENT_MARK in f.message]
+    dois = {f.doi for f in silent}
+    if len(dois) < 2:
+        return findings, ""
+    reasons = Counter(
+        f.message.partition(_SILENT_MARK)[2].removeprefix(" (").removesuffix(")") for f in silent
+    )
+    why = reasons.most_common(1)[0][0]
+    worst = min((f.severity for f in silent), key=_SEVERITY_ORDER.index)
+    kept = [f for f in findings if not (f.name == "doi-unverified" and _SILENT_MARK in f.message)]
+    notice = (
+        f"{SILENT}: {_plural(len(dois), 'DOI')} not checked ({why}); each is a "
+        f"doi-unverified {worst.value}, listed one by one with --format json"
+    )
+    return kept, notice
+
+
+_SILENT_MARK = f"could not be verified: {SILENT}"
+_SEVERITY_ORDER = [Severity.ERROR, Severity.WARNING, Severity.INFO]
 
 
 def _plural(count: int, word: str) -> str:

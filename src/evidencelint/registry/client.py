@@ -130,7 +130,7 @@ class CrossrefClient:
             self._run_timer = threading.Timer(
                 budget,
                 self._give_up,
-                [f"Crossref did not answer within the run's {budget:g} s for verification"],
+                [f"the run's {budget:g} s for verification ran out"],
             )
             self._run_timer.daemon = True
             self._run_timer.start()
@@ -348,7 +348,7 @@ class CrossrefClient:
 
     def _not_found(self, url: str, answer: Answer) -> Fetched:
         """Crossref's own answer for a DOI it does not know, or no verdict at all."""
-        kind = answer.headers.get("Content-Type", answer.headers.get("content-type", ""))
+        kind = answer.headers.get("Content-Type") or "text/plain"
         if answer.body.strip() != NOT_FOUND_BODY or not kind.lower().startswith("text/plain"):
             return Fetched(
                 "failed",

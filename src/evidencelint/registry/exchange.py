@@ -227,7 +227,7 @@ def _follow(
             response._content_consumed = True  # type: ignore[attr-defined]
             return Answer(
                 response.status_code,
-                dict(response.headers),
+                response.headers,
                 body,
                 response.url,
                 redirected=hops > 0,

@@ -124,14 +124,12 @@ class CrossrefClient:
         self._count_lock = threading.Lock()
         self._run_timer: threading.Timer | None = None
         self._run_end = math.inf
+        self._run_over = ""
         if settings.run_budget is not None:
             self._run_end = time.monotonic() + settings.run_budget
             budget = settings.run_budget
-            self._run_timer = threading.Timer(
-                budget,
-                self._give_up,
-                [f"the run's {budget:g} s for verification ran out"],
-            )
+            self._run_over = f"the run's {budget:g} s for verification ran out"
+            self._run_timer = threading.Timer(budget, self._give_up, [self._run_over])
             self._run_timer.daemon = True
             self._run_timer.start()
 
@@ -291,6 +289,8 @@ class CrossrefClient:
             self._sleep(wait)
         if self._given_up:  # the run's budget ran out during this lookup
             return Fetched("failed", reason=self._given_up, silent=True)
+        if out_of_time and give_up_at >= self._run_end:  # its timer is about to fire
+            return Fetched("failed", reason=self._run_over, silent=True)
         plural = "s" if attempts != 1 else ""
         limit = f" (the {settings.deadline:g} s limit of a DOI)" if out_of_time else ""
         return Fetched(

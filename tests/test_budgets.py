@@ -117,6 +117,10 @@ def test_one_doi_budget_covers_its_cochrane_version_probes(
     assert time.monotonic() - started < STARTUP + 3.5
     assert "doi-not-found" not in {f["name"] for f in result.findings}
     assert len(crossref.requests) <= 3  # the record and the probes the 2.5 s allowed
+    # The probe the budget cut short is no "not superseded": it is said, as an info.
+    (unchecked,) = [f for f in result.findings if f["name"] == "doi-unverified"]
+    assert unchecked["severity"] == "info"
+    assert "whether a newer version supersedes it could not be checked" in unchecked["message"]
 
 
 def test_audit_and_check_have_their_own_budgets(

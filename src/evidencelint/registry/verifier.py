@@ -94,12 +94,14 @@ class CrossrefVerifier:
                     "the registry answered with the record of another DOI "
                     f"({_shown(record.doi)}), not of this one",
                 )
+            newer, unchecked = self._newer_versions(doi, clock)
             return Verification(
                 doi,
                 Outcome.FOUND,
                 record=record,
-                newer_versions=self._newer_versions(doi, clock),
+                newer_versions=newer,
                 stale_since=fetched.cached_at if fetched.stale else "",
+                versions_unchecked=unchecked,
             )
         if fetched.status == "failed":
             return Verification(doi, Outcome.UNVERIFIED, fetched.reason, silent=fetched.silent)
@@ -133,20 +135,23 @@ class CrossrefVerifier:
             )
         return Verification(doi, Outcome.OTHER_AGENCY, label or name)
 
-    def _newer_versions(self, doi: str, clock: DoiClock) -> tuple[str, ...]:
-        """Later versions of a Cochrane review: .pub(N+1), .pub(N+2)... while they exist."""
+    def _newer_versions(self, doi: str, clock: DoiClock) -> tuple[tuple[str, ...], str]:
+        """Later versions of a Cochrane review: .pub(N+1), .pub(N+2)... while they exist;
+        and why probing stopped without an answer ("" when it did not)."""
         match = COCHRANE.match(doi)
         if match is None:
-            return ()
+            return (), ""
         base, number = match.group(1), int(match.group(2) or 1)
         found: list[str] = []
         for version in range(number + 1, number + 1 + MAX_VERSION_PROBES):
             candidate = f"{base}.pub{version}"
             probe = self.client.work(candidate, clock)
+            if probe.status == "failed":
+                return tuple(found), probe.reason
             if probe.status != "ok" or not _is_record_of(candidate, probe):
-                break  # not found, unknown, garbled or another's: report only what was seen
+                break  # not found, garbled or another's: report only what was seen
             found.append(candidate)
-        return tuple(found)
+        return tuple(found), ""
 
 
 def _for(cited: str, named: str, fetched: Fetched) -> bool:

@@ -145,6 +145,18 @@ def _found(
             reference=entry.key,
             doi=doi,
         )
+    if answer.versions_unchecked:
+        yield report(
+            DOI_UNVERIFIED,
+            entry.path,
+            entry.field_position("doi"),
+            f"DOI {doi} is registered, but whether a newer version supersedes it could not "
+            f"be checked ({answer.versions_unchecked})",
+            severity=Severity.INFO,
+            page=page,
+            reference=entry.key,
+            doi=doi,
+        )
     cited = (doi, entry.reference.model_dump_json())
     if cited not in comparisons:
         comparisons[cited] = compare(entry.reference, answer.record)

@@ -99,29 +99,31 @@ _current = threading.local()
 the connection is used on the thread that asked)."""
 
 
-def _watch(connection: HTTPConnection) -> None:
+def _watch(sock: socket.socket | None) -> None:
     deadline: _Deadline | None = getattr(_current, "deadline", None)
     if deadline is not None:
-        deadline.watch(connection.sock)
+        deadline.watch(sock)
 
 
 class _WatchedHTTPConnection(HTTPConnection):
-    def connect(self) -> None:
-        super().connect()
-        _watch(self)
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        _watch(sock)  # before any TLS handshake, which a deadline must cut short too
+        return sock
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        _watch(self)  # a kept-alive connection, already connected
+        _watch(self.sock)  # a kept-alive connection, already connected
         super().request(*args, **kwargs)
 
 
 class _WatchedHTTPSConnection(HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        _watch(self)
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        _watch(sock)
+        return sock
 
     def request(self, *args: Any, **kwargs: Any) -> None:
-        _watch(self)
+        _watch(self.sock)
         super().request(*args, **kwargs)
 
 

@@ -98,12 +98,12 @@ def named_doi(base_url: str, url: str) -> str:
     base, got = urlsplit(base_url), urlsplit(url)
     if (got.scheme.lower(), _host_port(got)) != (base.scheme.lower(), _host_port(base)):
         return ""
-    prefix = base.path.rstrip("/") + "/works/"
-    if not got.path.startswith(prefix):
-        return ""
-    rest = got.path[len(prefix) :]
-    rest = rest.removesuffix("/agency")
-    return unquote(rest).lower() if rest else ""
+    root = base.path.rstrip("/")
+    for prefix in (f"{root}/works/", f"{root}/v1/works/"):  # the API answers on both
+        if got.path.startswith(prefix):
+            rest = got.path[len(prefix) :].removesuffix("/agency")
+            return unquote(rest).lower() if rest else ""
+    return ""
 
 
 def _host_port(parts: Any) -> tuple[str, int | None]:

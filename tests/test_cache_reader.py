@@ -74,11 +74,20 @@ def test_what_requests_cache_wrote_is_read_back(
 
 
 def test_the_key_ignores_the_contact_address_and_spelling() -> None:
-    base = "https://api.crossref.org/works/10.1000/x"
+    base = "https://api.crossref.org/works/10.1000%2Fx"
     assert answer_key(base) == answer_key(base + "?mailto=a%40b.org")
-    assert answer_key(base) == answer_key("HTTPS://API.Crossref.org/works/10.1000/x")
-    assert answer_key(base) == answer_key("https://api.crossref.org/works/10.1000%2Fx")
-    assert answer_key(base) != answer_key("https://api.crossref.org/works/10.1000/y")
+    assert answer_key(base) == answer_key("HTTPS://API.Crossref.org/works/10.1000%2fx")
+    assert answer_key(base) == answer_key("https://api.crossref.org/works/10.1000%2F%78")
+    assert answer_key(base) != answer_key("https://api.crossref.org/works/10.1000%2Fy")
+
+
+def test_an_escaped_slash_is_not_a_path_separator_in_the_key() -> None:
+    """The DOI `10.1000/x/agency` (one escaped segment) is not the agency route of
+    `10.1000/x`: their answers must never be taken for each other."""
+    escaped = "https://api.crossref.org/works/10.1000%2Fx%2Fagency"
+    route = "https://api.crossref.org/works/10.1000%2Fx/agency"
+    assert answer_key(escaped) != answer_key(route)
+    assert answer_key(route) != answer_key("https://api.crossref.org/works/10.1000/x/agency")
 
 
 def _rewrite(cache: Path, value: bytes | None = None, expires: float | None = None) -> None:

@@ -112,7 +112,7 @@ def closed_port_url() -> str:
 
 def stored_responses(cache_dir: Path) -> dict[str, CachedResponse]:
     """What the SQLite cache holds, by URL (query string dropped)."""
-    cache = SQLiteCache(cache_dir / CACHE_FILE)
+    cache = SQLiteCache(cache_dir / CACHE_FILE, serializer="json")
     try:
         return {str(r.url).split("?")[0]: r for r in cache.responses.values()}
     finally:
@@ -121,7 +121,7 @@ def stored_responses(cache_dir: Path) -> dict[str, CachedResponse]:
 
 def expire_cache(cache_dir: Path) -> int:
     """Re-store every cached answer with an expiry in the past; how many there were."""
-    cache = SQLiteCache(cache_dir / CACHE_FILE)
+    cache = SQLiteCache(cache_dir / CACHE_FILE, serializer="json")
     past = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
     try:
         keys = list(cache.responses.keys())
@@ -811,3 +811,22 @@ def test_answer_after_retries_is_the_normal_one(
     crossref.add_work(work_message())
     crossref.script(DOI, [status(502), record()])
     assert make_client().work(DOI).data == work_message()
+
+
+@pytest.mark.parametrize(
+    ("url", "doi"),
+    [
+        ("https://api.crossref.org/works/10.1000%2Fx", "10.1000/x"),
+        ("https://API.Crossref.org:443/v1/works/10.1000/X", "10.1000/x"),
+        ("https://api.crossref.org/works/10.1000%2Fx/agency", "10.1000/x"),
+        ("http://api.crossref.org/works/10.1000%2Fx", ""),  # another scheme
+        ("https://api.crossref.org:8443/works/10.1000%2Fx", ""),  # another port
+        ("https://api.crossref.org@evil.example/works/10.1000%2Fx", ""),  # another host
+        ("https://api.crossref.org/members/10.1000%2Fx", ""),  # outside the works API
+    ],
+)
+def test_only_the_registrys_own_works_urls_name_a_doi(url: str, doi: str) -> None:
+    """What a redirect may lead to, and what a cached answer's URL says it answered."""
+    from evidencelint.registry.answers import named_doi
+
+    assert named_doi("https://api.crossref.org", url) == doi

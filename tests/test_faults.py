@@ -27,13 +27,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from requests_cache.backends.sqlite import SQLiteCache
 
-from evidencelint.config import Config, ConfigError
+from evidencelint.config import CHECK_BUDGET, Config, ConfigError
 from evidencelint.registry.cache import CACHE_FILE
-from evidencelint.registry.client import DEFAULT_DEADLINE, MAX_REDIRECTS, ClientSettings
+from evidencelint.registry.client import MAX_REDIRECTS, ClientSettings
 from evidencelint.registry.factory import build_verifier
 from evidencelint.registry.limits import PUBLIC, SAFETY_MARGIN
 from tests.crossref_server import (
@@ -238,7 +239,7 @@ def stored(cache: Path) -> list[str]:
     entry ("10.1000/x" for a work, "10.1000/x/agency")."""
     with contextlib.closing(sqlite3.connect(cache)) as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    backend = SQLiteCache(cache)
+    backend = SQLiteCache(cache, serializer="json")
     try:
         responses = list(backend.responses.values())
     finally:
@@ -249,7 +250,7 @@ def stored(cache: Path) -> list[str]:
         assert response.status_code in (200, 404), response
         if response.status_code == 200:
             assert json.loads(response.content)["message"]["DOI"]
-        paths.append(str(response.url).split("?")[0].split("/works/", 1)[1])
+        paths.append(unquote(str(response.url).split("?")[0].split("/works/", 1)[1]))
     return paths
 
 
@@ -539,7 +540,7 @@ def test_the_timeout_setting_is_the_deadline_of_a_lookup(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     config = Config(root=tmp_path, cache_dir=tmp_path / "cache")
-    for value, deadline in [("", DEFAULT_DEADLINE), ("2.5", 2.5)]:
+    for value, deadline in [("", CHECK_BUDGET.doi), ("2.5", 2.5)]:
         monkeypatch.setenv("EVIDENCELINT_TIMEOUT", value)
         _, client = build_verifier(config)
         assert client is not None

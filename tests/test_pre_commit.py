@@ -118,3 +118,45 @@ def test_hook_passes_good_file(hook_source: Path, tmp_path: Path) -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "Passed" in output
+
+
+def test_a_passing_commit_with_unchecked_dois_tells_the_editor(
+    hook_source: Path, tmp_path: Path
+) -> None:
+    """pre-commit hides a passing hook's output unless the hook is verbose: the hook is
+    (in .pre-commit-hooks.yaml), so an editor whose commit passed learns that Crossref
+    did not answer. Run as a content repository would, without --verbose."""
+    from tests.hostile_server import HostileServer
+
+    repo = tmp_path / "content-repo"
+    (repo / "content").mkdir(parents=True)
+    two = MINIMAL_PAGE.replace("[He 2022]", "[He 2022; @other]") + (
+        "  other:\n    type: journal-article\n    authors: [Vickers AJ]\n"
+        "    title: Acupuncture for chronic pain\n    journal: J Pain\n    year: 2018\n"
+        "    doi: 10.1016/j.jpain.2017.11.005\n"
+    )
+    (repo / "content" / "page.yaml").write_text(two, encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    silent = HostileServer(None)  # accepts connections, never answers
+    env = _offline_env(tmp_path)
+    env.update(EVIDENCELINT_CROSSREF_URL=silent.url, EVIDENCELINT_RUN_TIMEOUT="2")
+    try:
+        result = subprocess.run(
+            [
+                sys.executable,
+                *("-m", "pre_commit", "try-repo", str(hook_source), "evidencelint"),
+                *("--files", "content/page.yaml"),
+            ],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    finally:
+        silent.stop()
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Passed" in output
+    assert "Crossref did not answer: 2 DOIs not checked" in output, output

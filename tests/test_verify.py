@@ -99,7 +99,7 @@ def cache_dir() -> Path:
 
 def expire_cache(folder: Path) -> int:
     """Re-store every cached answer with an expiry in the past (no waiting a month)."""
-    cache = SQLiteCache(folder / CACHE_FILE)
+    cache = SQLiteCache(folder / CACHE_FILE, serializer="json")
     past = dt.datetime.now(dt.UTC) - dt.timedelta(days=60)
     try:
         keys = list(cache.responses.keys())

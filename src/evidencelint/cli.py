@@ -148,8 +148,15 @@ def _run(args: argparse.Namespace, refresh: bool) -> tuple[RunResult, Config, dt
             no_cache=args.no_cache,
             refresh=refresh,
             progress=progress,
+            audit=args.command == "audit",
         )
-        pubmed = build_pubmed(config, offline=args.offline, no_cache=args.no_cache, refresh=refresh)
+        pubmed = build_pubmed(
+            config,
+            offline=args.offline,
+            no_cache=args.no_cache,
+            refresh=refresh,
+            audit=args.command == "audit",
+        )
         try:
             result = run_check(args.paths, config, today, verifier, pubmed)
         finally:

@@ -7,6 +7,7 @@ fall back to the default.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sys
@@ -15,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from evidencelint.escape import terminal
 from evidencelint.findings import Severity
@@ -52,6 +54,21 @@ class Policy:
 
 
 @dataclass(frozen=True, slots=True)
+class Budget:
+    """How long verification may take: `doi` seconds for one DOI's lookups (retries,
+    agency and newer versions included), `run` seconds for all of a run's."""
+
+    doi: float
+    run: float
+
+
+CHECK_BUDGET = Budget(doi=10.0, run=20.0)
+"""`check` runs in a commit hook: an editor waits seconds, never minutes."""
+AUDIT_BUDGET = Budget(doi=60.0, run=3600.0)
+"""The scheduled audit re-asks every DOI (about 10 a second in the polite pool)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     root: Path
     source: Path | None = None
@@ -66,9 +83,18 @@ class Config:
     NCBI's own hosts."""
     ncbi_api_key: str | None = None
     max_file_bytes: int = 1024 * 1024
+    check_budget: Budget = CHECK_BUDGET
+    audit_budget: Budget = AUDIT_BUDGET
 
 
+_BUDGET_KEYS = {
+    "check_doi_timeout": ("check", "doi"),
+    "check_run_timeout": ("check", "run"),
+    "audit_doi_timeout": ("audit", "doi"),
+    "audit_run_timeout": ("audit", "run"),
+}
 _KEYS = {
+    *_BUDGET_KEYS,
     "content",
     "bibliographies",
     "review_interval_months",
@@ -204,16 +230,22 @@ def _build(
         evidence_grade_statuses=graded,
     )
     cache_dir = environ.get("EVIDENCELINT_CACHE_DIR") or _get(table, "cache_dir", str, "")
+    crossref_url = _crossref_url(table, environ, where)
+    budgets = {"check": CHECK_BUDGET, "audit": AUDIT_BUDGET}
+    for key, (command, part) in _BUDGET_KEYS.items():
+        if key in table:
+            seconds = _seconds(table[key], f"{where}: `{key}`")
+            budget = budgets[command]
+            budgets[command] = (
+                Budget(seconds, budget.run) if part == "doi" else Budget(budget.doi, seconds)
+            )
     return Config(
         root=root,
         source=source,
         content=content,
         bibliographies=bibliographies,
         policy=policy,
-        crossref_url=(
-            environ.get("EVIDENCELINT_CROSSREF_URL")
-            or _get(table, "crossref_url", str, DEFAULT_CROSSREF_URL)
-        ).rstrip("/"),
+        crossref_url=crossref_url,
         mailto=environ.get("EVIDENCELINT_MAILTO") or _get(table, "mailto", str, "") or None,
         ncbi_url=(environ.get("EVIDENCELINT_NCBI_URL") or _get(table, "ncbi_url", str, "")).rstrip(
             "/"
@@ -222,7 +254,48 @@ def _build(
         ncbi_api_key=environ.get("EVIDENCELINT_NCBI_API_KEY", "").strip() or None,
         cache_dir=(root / cache_dir) if cache_dir else None,
         max_file_bytes=_positive(table, "max_file_bytes", 1024 * 1024, where),
+        check_budget=budgets["check"],
+        audit_budget=budgets["audit"],
     )
+
+
+def _crossref_url(table: Mapping[str, Any], environ: Mapping[str, str], where: str) -> str:
+    """The registry's address: an http(s) URL with a host, else no DOI could be checked
+    (and a typo would silently turn verification off)."""
+    from_env = environ.get("EVIDENCELINT_CROSSREF_URL")
+    url = from_env or _get(table, "crossref_url", str, DEFAULT_CROSSREF_URL)
+    source = "EVIDENCELINT_CROSSREF_URL" if from_env else f"{where}: `crossref_url`"
+    try:
+        parts = urlsplit(url.strip())
+        usable = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018  # raises ValueError for a port that is not a number
+    except ValueError:
+        usable = False
+    if not usable or parts.query or parts.fragment:
+        raise ConfigError(
+            f"{source} must be an http:// or https:// address such as "
+            f"{DEFAULT_CROSSREF_URL}, got {url!r}"
+        )
+    return url.strip().rstrip("/")
+
+
+def seconds_setting(text: str, name: str) -> float:
+    """A positive finite number of seconds written as text (an environment variable)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ConfigError(f"{name} must be a positive number of seconds, got {text!r}")
+    return seconds
+
+
+def _seconds(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{name} must be a positive number of seconds, got {value!r}")
+    if not (math.isfinite(value) and value > 0):
+        raise ConfigError(f"{name} must be a positive number of seconds, got {value!r}")
+    return float(value)
 
 
 _KIND_NAMES = {str: "string", int: "whole number", list: "list"}

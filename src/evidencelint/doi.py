@@ -3,6 +3,12 @@
 A DOI is "10." + a registrant code of digits (possibly with dotted sub-codes) + "/" +
 a suffix of any printable characters. Old SICI DOIs carry < > ; : # [ ] in their suffix
 and are valid. DOIs compare case-insensitively.
+
+Two spellings are refused although they fit that pattern, because a registry URL built
+from them would name something else: a `.` or `..` segment (`10.9/x/../../works/10.1/y`,
+which HTTP stacks collapse into another DOI) and an `/agency` or `/transform` segment
+(the routes of the Crossref API that answer about a DOI rather than with its record).
+No registered DOI is spelt so.
 """
 
 from __future__ import annotations
@@ -51,8 +57,27 @@ def _bare(text: str) -> str:
 def check_doi(text: str) -> DoiCheck:
     candidate = _bare(text)
     if _VALID.match(candidate) and candidate.isprintable():
+        route = _route_trick(candidate)
+        if route:
+            return DoiCheck(None, route)
         return DoiCheck(candidate.lower())
     return DoiCheck(None, _diagnose(candidate))
+
+
+_ROUTES = ("agency", "transform")
+
+
+def _route_trick(doi: str) -> str:
+    """Why a DOI that fits the pattern would make a registry URL name something else."""
+    segments = doi.partition("/")[2].split("/")
+    if any(segment in (".", "..") for segment in segments):
+        return "a DOI has no '.' or '..' segment between slashes; copy it from the publisher"
+    if len(segments) > 1 and any(s.lower() in _ROUTES for s in segments[1:]):
+        return (
+            "a DOI has no '/agency' or '/transform' part (those are registry addresses); "
+            "copy the DOI itself"
+        )
+    return ""
 
 
 def _diagnose(candidate: str) -> str:

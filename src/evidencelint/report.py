@@ -21,6 +21,7 @@ from evidencelint.escape import (
 )
 from evidencelint.findings import Finding, Severity
 from evidencelint.terminal import severity_label
+from evidencelint.verification import SILENT
 
 FORMATS = ("text", "json", "github", "sarif", "markdown")
 INFORMATION_URI = "https://github.com/evidencelint/evidencelint"
@@ -86,12 +87,16 @@ def coverage_notice(dois: int, reasons: Counter[str] | dict[str, int]) -> str | 
 def render_text(result: RunResult, today: dt.date, colour: bool = False) -> str:
     """`path:line:col: CODE name severity: message` a line (the contract's
     `path:line:col: CODE name message`, the message led by the severity after page
-    status and configuration), the counts, then what blocks the commit."""
+    status and configuration), one line for the DOIs Crossref did not answer, the counts,
+    then what blocks the commit."""
+    shown, notice = unanswered_notice(result.findings)
     lines = [
         f"{terminal_path(f.path)}:{f.line}:{f.column}: {f.code} {f.name} "
         f"{severity_label(f.severity, colour)} {terminal(f.message)}"
-        for f in result.findings
+        for f in shown
     ]
+    if notice:
+        lines.append(terminal(notice))
     s = summary(result)
     blocking = f"; {blocking_note(result.findings)}" if result.findings else ""
     lines.append(
@@ -112,6 +117,32 @@ def blocking_note(findings: Sequence[Finding]) -> str:
     rules = ", ".join(f"{rule} ({n})" for rule, n in sorted(errors.items()))
     verb = "blocks" if total == 1 else "block"
     return f"{_plural(total, 'error')} {verb} the commit: {rules}"
+
+
+def unanswered_notice(findings: list[Finding]) -> tuple[list[Finding], str]:
+    """The findings to print one a line, and one line in place of the `doi-unverified`
+    findings of DOIs that Crossref did not answer in time, when there are several: an
+    outage is one fact, not one line per DOI ("" when there is nothing to collapse).
+    JSON, SARIF and the other formats keep one finding per DOI."""
+    silent = [f for f in findings if f.name == "doi-unverified" and _SILENT_MARK in f.message]
+    dois = {f.doi for f in silent}
+    if len(dois) < 2:
+        return findings, ""
+    reasons = Counter(
+        f.message.partition(_SILENT_MARK)[2].removeprefix(" (").removesuffix(")") for f in silent
+    )
+    why = reasons.most_common(1)[0][0]
+    worst = min((f.severity for f in silent), key=_SEVERITY_ORDER.index)
+    kept = [f for f in findings if not (f.name == "doi-unverified" and _SILENT_MARK in f.message)]
+    notice = (
+        f"{SILENT}: {_plural(len(dois), 'DOI')} not checked ({why}); each is a "
+        f"doi-unverified {worst.value}, listed one by one with --format json"
+    )
+    return kept, notice
+
+
+_SILENT_MARK = f"could not be verified: {SILENT}"
+_SEVERITY_ORDER = [Severity.ERROR, Severity.WARNING, Severity.INFO]
 
 
 def _plural(count: int, word: str) -> str:

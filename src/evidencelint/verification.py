@@ -34,8 +34,18 @@ class Verification:
     """The registered metadata (FOUND)."""
     newer_versions: tuple[str, ...] = ()
     """DOIs of later versions found by probing (Cochrane .pubN+1, ...), oldest first."""
+    versions_unchecked: str = ""
+    """Why probing for a later version stopped without an answer (FOUND): whether the
+    work is superseded is then unknown, which is no 'not superseded'."""
     stale_since: str = ""
     """Set when the answer is an expired cached one, used because the service failed."""
+    silent: bool = False
+    """UNVERIFIED because the service gave no answer in time (as opposed to a wrong one)."""
+
+
+SILENT = "Crossref did not answer"
+"""How a `doi-unverified` message says that the service gave no answer in time (the text
+report counts those DOIs in one line)."""
 
 
 class Verifier(Protocol):

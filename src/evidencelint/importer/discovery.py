@@ -154,11 +154,10 @@ class Discoverer:
 def build_client(config: Config, *, offline: bool, no_cache: bool) -> CrossrefClient | None:
     """A client with the settings `check` uses (mailto, cache, EVIDENCELINT_TIMEOUT);
     None offline without a cache: then nothing can be searched."""
-    import os
 
     from evidencelint.registry.answers import CacheMode
     from evidencelint.registry.client import ClientSettings, CrossrefClient
-    from evidencelint.registry.factory import TIMEOUT_VARIABLE, _deadline, _usable, cache_folder
+    from evidencelint.registry.factory import _usable, budget_for, cache_folder
 
     if offline and no_cache:
         return None
@@ -173,6 +172,6 @@ def build_client(config: Config, *, offline: bool, no_cache: bool) -> CrossrefCl
         mailto=config.mailto,
         cache_path=cache_path,
         mode=mode,
-        deadline=_deadline(os.environ.get(TIMEOUT_VARIABLE, "")),
+        deadline=budget_for(config).doi,
     )
     return CrossrefClient(settings)

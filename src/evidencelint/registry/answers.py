@@ -4,23 +4,28 @@ requests-cache writes the cache (registry/cache.py). A run whose answers are all
 reads them here instead, without importing requests and requests-cache at all: on this
 project's machine that import is a third of what a pre-commit hook costs. This reader
 depends on two things only: the cache key, which is ours (`answer_key`), and the way
-requests-cache's SQLite backend stores a response (a table `responses` of key, value,
-expires; the value a pickled dict of plain values). When either is not as expected the
-reader answers "not here", and the run asks requests-cache as before: the fast path can
-only be skipped, never wrong.
+requests-cache's SQLite backend stores a response with its JSON serializer (a table
+`responses` of key, value, expires; the value a JSON object whose `_content` is the
+body in base64). When either is not as expected the reader answers "not here", and the
+run asks requests-cache as before: the fast path can only be skipped, never wrong.
+
+A cache may come from elsewhere (CI restores it from other branches), so nothing in it
+is ever turned into code: it is JSON, read as plain values, and a row that is not a
+whole answer (`usable`) counts as absent and is fetched again. A row written in the
+pickle format of earlier versions is not JSON, so it is absent too.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
-import io
 import json
-import pickle
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
@@ -29,8 +34,28 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 from evidencelint.registry.cache_health import CACHE_FILE as CACHE_FILE  # re-exported
 
 DEFAULT_DEADLINE = 60.0
-"""Seconds one lookup may take by default, retries included; a hung service costs no
-more than this per DOI (and, as it keeps timing out, stops being asked at all)."""
+"""Seconds one DOI's lookups may take by default, retries included; a hung service
+costs no more than this per DOI (and, as it keeps timing out, stops being asked at
+all)."""
+NOT_FOUND_BODY = b"Resource not found."
+"""What Crossref's API answers, as text/plain with a 404, for a DOI it does not know.
+Any other 404 (an HTML page, a proxy's or a mirror's) says nothing about the DOI."""
+
+
+class DoiClock:
+    """When one DOI's lookups (its record, its agency, newer versions) must end: its
+    first request starts the clock, so that waiting for a turn costs a DOI nothing."""
+
+    def __init__(self) -> None:
+        self._until: float | None = None
+        self._lock = threading.Lock()
+
+    def until(self, seconds: float) -> float:
+        """The deadline (time.monotonic()), set `seconds` from now on the first call."""
+        with self._lock:
+            if self._until is None:
+                self._until = time.monotonic() + seconds
+            return self._until
 
 
 class CacheMode(StrEnum):
@@ -51,11 +76,43 @@ class Fetched:
     stale: bool = False
     """Answered from an expired cache entry because the service could not be reached."""
     cached_at: str = ""
+    silent: bool = field(default=False, compare=False)
+    """Failed because the service gave no answer in time (timeouts, refused or dropped
+    connections, 429s and 5xx to the last attempt, the run's budget spent), as opposed
+    to an answer that was not one."""
+    answered: str = field(default="", compare=False)
+    """The DOI the URL that gave the answer names (lower case): the cited one, or the
+    one an alias was redirected to within the registry; empty when unknown."""
 
 
 def quote_doi(doi: str) -> str:
-    """Percent-encode a DOI for a URL path: SICI DOIs carry < > ; : # ? [ ]."""
-    return quote(doi, safe="/()")
+    """Percent-encode a DOI as one URL path segment: its slashes too (Crossref decodes
+    %2F), so that no part of a DOI can be read as a segment of the path (`..`, `agency`);
+    SICI DOIs carry < > ; : # ? [ ]."""
+    return quote(doi, safe="()")
+
+
+def named_doi(base_url: str, url: str) -> str:
+    """The DOI a works or agency URL of the registry at `base_url` names (lower case),
+    or "" when `url` is not one: another scheme, host or port, or outside the API."""
+    base, got = urlsplit(base_url), urlsplit(url)
+    if (got.scheme.lower(), _host_port(got)) != (base.scheme.lower(), _host_port(base)):
+        return ""
+    root = base.path.rstrip("/")
+    for prefix in (f"{root}/works/", f"{root}/v1/works/"):  # the API answers on both
+        if got.path.startswith(prefix):
+            rest = got.path[len(prefix) :].removesuffix("/agency")
+            return unquote(rest).lower() if rest else ""
+    return ""
+
+
+def _host_port(parts: Any) -> tuple[str, int | None]:
+    try:
+        port = parts.port
+    except ValueError:
+        return ("", -1)
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return ((parts.hostname or "").lower(), port if port is not None else default)
 
 
 def work_url(base_url: str, doi: str) -> str:
@@ -73,38 +130,53 @@ def answer_key(url: str) -> str:
     query = sorted(
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "mailto"
     )
-    canonical = urlunsplit(
-        (
-            parts.scheme.lower(),
-            parts.netloc.lower(),
-            quote_doi(unquote(parts.path)),
-            urlencode(query),
-            "",
-        )
-    )
+    # Each segment spelt one way; an escaped slash stays distinct from a real one.
+    path = "/".join(quote(unquote(segment), safe="()") for segment in parts.path.split("/"))
+    canonical = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
     return hashlib.blake2b(f"GET {canonical}".encode(), digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
 class StoredAnswer:
-    """A cached response, with the attributes of requests-cache's CachedResponse that
-    `from_cache` reads."""
+    """A cached answer that is a whole one (see `usable`)."""
 
     status_code: int
     content: bytes
     created_at: dt.datetime | None
     is_expired: bool
+    url: str = ""
 
 
-def from_cache(cached: Any) -> Fetched:
-    """A cached response (requests-cache's, or a StoredAnswer) as an answer."""
-    when = cached.created_at.date().isoformat() if getattr(cached, "created_at", None) else ""
-    stale = bool(getattr(cached, "is_expired", False))
+def usable(status: Any, content: Any) -> bool:
+    """Is this a whole answer worth keeping: a JSON object whose `message` is an object
+    naming its DOI (a work, or an agency answer), a search's list of works, or Crossref's
+    own not-found?"""
+    if not isinstance(content, bytes):
+        return False
+    if status == 404:
+        return content.strip() == NOT_FOUND_BODY
+    if status != 200:
+        return False
+    try:
+        document = json.loads(content)
+    except (ValueError, RecursionError):
+        return False
+    message = document.get("message") if isinstance(document, dict) else None
+    if isinstance(message, dict) and document.get("message-type") == "work-list":
+        return isinstance(message.get("items"), list)  # a query.bibliographic answer
+    return isinstance(message, dict) and isinstance(message.get("DOI"), str)
+
+
+def from_cache(cached: StoredAnswer, base_url: str) -> Fetched:
+    """A cached answer as an answer."""
+    when = cached.created_at.date().isoformat() if cached.created_at else ""
+    stale = cached.is_expired
+    answered = named_doi(base_url, cached.url)
     if cached.status_code == 404:
-        return Fetched("not-found", stale=stale, cached_at=when)
+        return Fetched("not-found", stale=stale, cached_at=when, answered=answered)
     try:
         document = json.loads(cached.content)
-        return Fetched("ok", document["message"], stale=stale, cached_at=when)
+        return Fetched("ok", document["message"], stale=stale, cached_at=when, answered=answered)
     except (ValueError, KeyError, TypeError, RecursionError):
         return Fetched("failed", reason="the cached answer is unreadable")
 
@@ -119,22 +191,43 @@ def trusted(fetched: Fetched, why: str) -> Fetched:
     return fetched
 
 
-def cached_answer(cached: Any, mode: CacheMode) -> Fetched | None:
+def cached_answer(cached: StoredAnswer | None, mode: CacheMode, base_url: str) -> Fetched | None:
     """The answer the cache gives in this mode without asking the service, or None."""
     if mode is CacheMode.OFFLINE:
         if cached is None:
             return Fetched("failed", reason="offline, and no cached answer")
-        return trusted(from_cache(cached), "offline")
+        return trusted(from_cache(cached, base_url), "offline")
     if cached is not None and mode is CacheMode.NORMAL and not cached.is_expired:
-        return from_cache(cached)
+        return from_cache(cached, base_url)
     return None
 
 
-class _PlainValues(pickle.Unpickler):
-    """Unpickles dicts, lists, strings, bytes and numbers; refuses any class."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"{module}.{name} is not a plain value")
+def stored_answer(value: Any, expires: Any) -> StoredAnswer | None:
+    """A row of requests-cache's JSON format as an answer; None unless it is plain data
+    holding a whole answer."""
+    try:
+        stored = json.loads(value)
+    except (ValueError, TypeError, RecursionError):  # not JSON: the old pickle format
+        return None
+    if not isinstance(stored, dict):
+        return None
+    status, encoded = stored.get("status_code"), stored.get("_content")
+    if not isinstance(status, int) or not isinstance(encoded, str | None):
+        return None
+    try:
+        content = base64.b64decode(encoded or "", validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if not usable(status, content):
+        return None
+    url = stored.get("url")
+    return StoredAnswer(
+        status_code=status,
+        content=content,
+        created_at=_datetime(stored.get("created_at")),
+        is_expired=isinstance(expires, int | float) and expires <= time.time(),
+        url=url if isinstance(url, str) else "",
+    )
 
 
 class CacheReader:
@@ -166,20 +259,9 @@ class CacheReader:
             if row is None:
                 return None
             value, expires = row
-            stored = _PlainValues(io.BytesIO(value)).load()
-        except Exception:  # damaged or unfamiliar: requests-cache reads it, or refetches
+        except sqlite3.Error:  # damaged or busy: requests-cache reads it, or refetches
             return None
-        if not isinstance(stored, dict):
-            return None
-        status, content = stored.get("status_code"), stored.get("_content")
-        if not isinstance(status, int) or not isinstance(content, bytes):
-            return None
-        return StoredAnswer(
-            status_code=status,
-            content=content,
-            created_at=_datetime(stored.get("created_at")),
-            is_expired=isinstance(expires, int | float) and expires <= time.time(),
-        )
+        return stored_answer(value, expires)
 
     def close(self) -> None:
         with self._lock:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from evidencelint.registry.answers import (
     CacheMode,
     CacheReader,
+    DoiClock,
     Fetched,
     agency_url,
     cached_answer,
@@ -52,11 +53,11 @@ class CacheFirst:
     def cached_work(self, doi: str) -> Fetched | None:
         return self._cached(work_url(self._base_url, doi))
 
-    def work(self, doi: str) -> Fetched:
-        return self.cached_work(doi) or self.client.work(doi)
+    def work(self, doi: str, clock: DoiClock | None = None) -> Fetched:
+        return self.cached_work(doi) or self.client.work(doi, clock)
 
-    def agency(self, doi: str) -> Fetched:
-        return self._cached(agency_url(self._base_url, doi)) or self.client.agency(doi)
+    def agency(self, doi: str, clock: DoiClock | None = None) -> Fetched:
+        return self._cached(agency_url(self._base_url, doi)) or self.client.agency(doi, clock)
 
     def close(self) -> None:
         if self._reader is not None:
@@ -70,4 +71,4 @@ class CacheFirst:
         stored = self._reader.lookup(url)
         if stored is None:
             return None  # OFFLINE included: requests-cache may still read what this cannot
-        return cached_answer(stored, self._mode)
+        return cached_answer(stored, self._mode, self._base_url)

@@ -24,6 +24,7 @@ SUSPECT = ".suspect"
 """Suffix of the marker left when damage was met mid-run."""
 BUSY_TIMEOUT_MS = 30_000
 _DAMAGE = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
+_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def set_aside_if_damaged(folder: Path) -> Path | None:
@@ -43,6 +44,16 @@ def set_aside_if_damaged(folder: Path) -> Path | None:
         return _move_aside(path)
 
 
+def irregular(folder: Path) -> Path | None:
+    """The cache file or one of its companions when it is not a regular file (a FIFO, a
+    device, a link to one): SQLite would block on it or read it without end."""
+    path = folder / CACHE_FILE
+    for candidate in (path, *(path.with_name(path.name + s) for s in _COMPANIONS)):
+        if (candidate.exists() or candidate.is_symlink()) and not candidate.is_file():
+            return candidate
+    return None
+
+
 def is_damage(exc: sqlite3.Error) -> bool:
     """The file is damaged (as opposed to busy, read-only or missing)."""
     return getattr(exc, "sqlite_errorname", "") in _DAMAGE or type(exc) is sqlite3.DatabaseError
@@ -54,7 +65,7 @@ def mark_suspect(path: Path) -> None:
 
 
 def _sound(path: Path) -> bool:
-    if path.is_dir():
+    if irregular(path.parent) is not None:
         return False
     if not path.exists():
         return True
@@ -99,10 +110,11 @@ def _move_aside(path: Path) -> Path:
     while aside.exists():
         aside = path.with_name(f"{path.name}.corrupt-{stamp}-{number}")
         number += 1
-    path.rename(aside)
-    for suffix in ("-wal", "-shm", "-journal"):
+    if path.exists() or path.is_symlink():
+        path.rename(aside)
+    for suffix in _COMPANIONS:
         companion = path.with_name(path.name + suffix)
-        if companion.exists():
+        if companion.exists() or companion.is_symlink():
             companion.rename(aside.with_name(aside.name + suffix))
     with contextlib.suppress(OSError):
         _marker(path).unlink()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 from pathlib import Path
@@ -10,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from evidencelint.config import Config, ConfigError
-from evidencelint.registry.answers import DEFAULT_DEADLINE, CacheMode
+from evidencelint.config import Budget, Config, seconds_setting
+from evidencelint.registry.answers import CacheMode
 from evidencelint.registry.cache_first import CacheFirst
 from evidencelint.registry.verifier import CrossrefVerifier, Progress
 from evidencelint.verification import OfflineNoCache, Verifier
@@ -20,7 +19,9 @@ if TYPE_CHECKING:
     from evidencelint.registry.client import CrossrefClient
 
 TIMEOUT_VARIABLE = "EVIDENCELINT_TIMEOUT"
-"""Seconds one Crossref lookup may take, retries included (ClientSettings.deadline)."""
+"""Seconds one DOI's Crossref lookups may take, retries included (ClientSettings.deadline)."""
+RUN_TIMEOUT_VARIABLE = "EVIDENCELINT_RUN_TIMEOUT"
+"""Seconds all of a run's lookups may take (ClientSettings.run_budget)."""
 
 
 def cache_folder(config: Config) -> Path:
@@ -34,7 +35,9 @@ def build_verifier(
     no_cache: bool = False,
     refresh: bool = False,
     progress: Progress | None = None,
+    audit: bool = False,
 ) -> tuple[Verifier, CacheFirst | None]:
+    """`audit`: with the audit's time budget rather than the check's."""
     if offline and no_cache:
         return OfflineNoCache(), None
     if offline:
@@ -45,7 +48,7 @@ def build_verifier(
         mode = CacheMode.REFRESH
     else:
         mode = CacheMode.NORMAL
-    deadline = _deadline(os.environ.get(TIMEOUT_VARIABLE, ""))
+    budget = budget_for(config, audit=audit)
     cache_path = None if no_cache else cache_folder(config)
     if cache_path is not None and not _usable(cache_path):
         if offline:
@@ -60,7 +63,8 @@ def build_verifier(
             mailto=config.mailto,
             cache_path=cache_path,
             mode=mode,
-            deadline=deadline,
+            deadline=budget.doi,
+            run_budget=budget.run,
         )
         return CrossrefClient(settings)
 
@@ -68,16 +72,20 @@ def build_verifier(
     return CrossrefVerifier(registry, progress), registry
 
 
-def _deadline(text: str) -> float:
-    if not text.strip():
-        return DEFAULT_DEADLINE
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = math.nan
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise ConfigError(f"{TIMEOUT_VARIABLE} must be a positive number of seconds, got {text!r}")
-    return seconds
+def budget_for(config: Config, *, audit: bool = False) -> Budget:
+    """The time budget of the command: the audit's or the check's, as configured, with
+    the environment's settings winning. Every registry client of a run uses it."""
+    return _budget(config.audit_budget if audit else config.check_budget)
+
+
+def _budget(configured: Budget) -> Budget:
+    """The configured budget, with the environment's settings winning."""
+    doi, run = configured.doi, configured.run
+    if text := os.environ.get(TIMEOUT_VARIABLE, "").strip():
+        doi = seconds_setting(text, TIMEOUT_VARIABLE)
+    if text := os.environ.get(RUN_TIMEOUT_VARIABLE, "").strip():
+        run = seconds_setting(text, RUN_TIMEOUT_VARIABLE)
+    return Budget(doi, run)
 
 
 def _usable(folder: Path) -> bool:
@@ -85,7 +93,7 @@ def _usable(folder: Path) -> bool:
     one that cannot be moved aside must not turn every DOI into an internal error: the
     run goes on without it, with a warning. A damaged cache that can be moved aside is,
     with a warning, and a new one is built in its place."""
-    from evidencelint.registry.cache_health import CACHE_FILE, set_aside_if_damaged
+    from evidencelint.registry.cache_health import CACHE_FILE, irregular, set_aside_if_damaged
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -93,6 +101,7 @@ def _usable(folder: Path) -> bool:
         return _warn(f"cannot use {folder} as the cache folder; running without a cache")
     if not (folder.is_dir() and os.access(folder, os.W_OK)):
         return _warn(f"cannot use {folder} as the cache folder; running without a cache")
+    odd = irregular(folder)
     try:
         aside = set_aside_if_damaged(folder)
     except OSError as exc:
@@ -100,7 +109,11 @@ def _usable(folder: Path) -> bool:
             f"the cache {folder / CACHE_FILE} is damaged and cannot be moved aside "
             f"({exc.strerror or exc}); running without a cache"
         )
-    if aside is not None:
+    if aside is not None and odd is not None:
+        _warn(
+            f"{odd} is not a regular file (a FIFO or a device?); moved it to {aside}, starting anew"
+        )
+    elif aside is not None:
         _warn(f"the cache {folder / CACHE_FILE} was damaged; moved it to {aside}, starting anew")
     return True
 

@@ -4,6 +4,7 @@ adjustable at run time from the rate-limit headers the service sends."""
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -23,21 +24,50 @@ class Limits:
     concurrency: int
 
 
+RATE_BOUNDS = (1.0, 1000.0)
+"""Requests per second the headers may set: a service that claims an infinite, zero or
+absurd rate must neither divide by zero nor make the run wait for hours between
+requests (Crossref's limits lie well inside)."""
+CONCURRENCY_BOUNDS = (1, 10)
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|)\s*$", re.IGNORECASE)
+_UNIT = {"ms": 0.001, "s": 1.0, "": 1.0, "m": 60.0}
+
+
 def limits_from_headers(headers: Mapping[str, str]) -> Limits | None:
-    """x-rate-limit-limit / x-rate-limit-interval / x-concurrency-limit (any case)."""
+    """x-rate-limit-limit / x-rate-limit-interval / x-concurrency-limit (any case), read
+    defensively: values that are not finite positive numbers are ignored, and the rest
+    are brought within RATE_BOUNDS and CONCURRENCY_BOUNDS."""
     lower = {k.lower(): v for k, v in headers.items()}
+    limit = _number(lower.get("x-rate-limit-limit") or lower.get("x-ratelimit-limit"))
+    interval_text = lower.get("x-rate-limit-interval") or lower.get("x-ratelimit-interval")
+    interval = _interval(interval_text) if interval_text else 1.0
+    if limit is None or interval is None:
+        return None
+    low, high = RATE_BOUNDS
+    concurrency = _number(lower.get("x-concurrency-limit"))
+    cap = 0
+    if concurrency is not None and concurrency >= 1:
+        cap = int(min(max(concurrency, CONCURRENCY_BOUNDS[0]), CONCURRENCY_BOUNDS[1]))
+    return Limits(min(max(limit / interval, low), high), cap)
+
+
+def _number(text: str | None) -> float | None:
+    """A finite positive number, or None."""
+    if not text:
+        return None
     try:
-        limit = float(lower.get("x-rate-limit-limit") or lower.get("x-ratelimit-limit") or 0)
-        interval_text = (
-            lower.get("x-rate-limit-interval") or lower.get("x-ratelimit-interval") or "1s"
-        )
-        interval = float(interval_text.strip().rstrip("s") or 1)
-        concurrency = int(lower.get("x-concurrency-limit") or 0)
+        value = float(text.strip())
     except ValueError:
         return None
-    if limit <= 0 or interval <= 0:
+    return value if math.isfinite(value) and value > 0 else None
+
+
+def _interval(text: str) -> float | None:
+    match = _INTERVAL.match(text)
+    if match is None:
         return None
-    return Limits(limit / interval, concurrency)
+    seconds = float(match.group(1)) * _UNIT[match.group(2).lower()]
+    return seconds if math.isfinite(seconds) and seconds > 0 else None
 
 
 SAFETY_MARGIN = 1.05

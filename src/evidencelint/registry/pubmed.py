@@ -19,6 +19,7 @@ the cache alone never imports it.
 from __future__ import annotations
 
 import json
+import math
 import random
 import threading
 import time
@@ -78,6 +79,9 @@ class NcbiSettings:
     backoff_base: float = 1.0
     backoff_cap: float = 16.0
     deadline: float = DEFAULT_DEADLINE
+    run_budget: float | None = None
+    """Seconds all of a run's NCBI lookups may take, counted from the lookup's creation
+    (the command's verification budget: a hook must not wait for NCBI either)."""
     batch: int = BATCH
 
     @property
@@ -105,6 +109,9 @@ class PubmedLookup:
         self._given_up = ""
         self._fruitless = 0
         self._held = 0.0
+        self._run_end = (
+            math.inf if settings.run_budget is None else time.monotonic() + settings.run_budget
+        )
 
     # Public ----------------------------------------------------------------------------
 
@@ -254,7 +261,7 @@ class PubmedLookup:
         """The JSON document answering `batch`, or (None, why not)."""
         settings = self.settings
         url, params = self._url_and_params(kind, batch)
-        give_up_at = time.monotonic() + settings.deadline
+        give_up_at = min(time.monotonic() + settings.deadline, self._run_end)
         reason = "no attempt made"
         session = self._open_session()  # before the limiter: importing requests takes time
         for attempt in range(1, settings.max_attempts + 1):
@@ -265,7 +272,7 @@ class PubmedLookup:
                 return None, self._given_up
             left = give_up_at - time.monotonic()
             if left < 0.1:
-                return None, f"{reason} (the {settings.deadline:g} s limit of a lookup)"
+                return None, f"{reason} ({self._limit()})"
             status, body, error = self._send(session, url, params, left)
             if status == 200:
                 document = _json(body)
@@ -286,7 +293,7 @@ class PubmedLookup:
                 break
             wait = self._backoff(attempt)
             if time.monotonic() + wait >= give_up_at:
-                return None, f"{reason} (the {settings.deadline:g} s limit of a lookup)"
+                return None, f"{reason} ({self._limit()})"
             if status == 429 and not self._hold(wait, reason):
                 return None, self._given_up
             self._sleep(wait)
@@ -345,6 +352,11 @@ class PubmedLookup:
         """1, 2, 4, 8... s (capped), each within [c/2, c]: NCBI sends no Retry-After."""
         ceiling = min(self.settings.backoff_cap, self.settings.backoff_base * 2 ** (attempt - 1))
         return random.uniform(ceiling / 2, ceiling)
+
+    def _limit(self) -> str:
+        if time.monotonic() >= self._run_end - 0.1:
+            return f"the run's {self.settings.run_budget:g} s for verification ran out"
+        return f"the {self.settings.deadline:g} s limit of a lookup"
 
     def _count_fruitless(self, reason: str) -> None:
         self._fruitless = self._fruitless + 1 if reason else 0

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import os
-
 from evidencelint.config import Config
 from evidencelint.registry.answers import CacheMode
-from evidencelint.registry.factory import TIMEOUT_VARIABLE, _deadline, cache_folder
+from evidencelint.registry.factory import budget_for, cache_folder
 from evidencelint.registry.pubmed import (
     DEFAULT_EUTILS_URL,
     DEFAULT_PMC_URL,
@@ -17,7 +15,12 @@ from evidencelint.registry.pubmed import (
 
 
 def build_pubmed(
-    config: Config, *, offline: bool = False, no_cache: bool = False, refresh: bool = False
+    config: Config,
+    *,
+    offline: bool = False,
+    no_cache: bool = False,
+    refresh: bool = False,
+    audit: bool = False,
 ) -> PubmedLookup:
     if offline:
         mode = CacheMode.OFFLINE
@@ -27,6 +30,7 @@ def build_pubmed(
         mode = CacheMode.REFRESH
     else:
         mode = CacheMode.NORMAL
+    budget = budget_for(config, audit=audit)
     settings = NcbiSettings(
         eutils_url=config.ncbi_url or DEFAULT_EUTILS_URL,
         pmc_url=config.ncbi_url or DEFAULT_PMC_URL,
@@ -34,6 +38,7 @@ def build_pubmed(
         email=config.mailto,
         cache_path=None if no_cache else cache_folder(config),
         mode=mode,
-        deadline=_deadline(os.environ.get(TIMEOUT_VARIABLE, "")),
+        deadline=budget.doi,
+        run_budget=budget.run,
     )
     return PubmedLookup(settings)

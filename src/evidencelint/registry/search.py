@@ -19,6 +19,11 @@ MAX_QUERY = 1000
 an overlong URL is refused by servers."""
 
 
+def is_search_url(url: str) -> bool:
+    """A `query.bibliographic` request (its answer is a work-list, not a DOI's record)."""
+    return "/works?" in url and "query.bibliographic=" in url
+
+
 def search_url(base_url: str, bibliographic: str, rows: int = 5) -> str:
     query = " ".join(bibliographic.split())[:MAX_QUERY]
     return f"{base_url.rstrip('/')}/works?" + urlencode(

@@ -13,7 +13,7 @@ from evidencelint.matching import Mismatch, compare
 from evidencelint.resolve import ReferenceEntry
 from evidencelint.rule import Rule
 from evidencelint.validators.base import RuleContext, answered, report
-from evidencelint.verification import Outcome, Verification
+from evidencelint.verification import SILENT, Outcome, Verification
 
 DOI_NOT_FOUND = Rule(
     code="EL401",
@@ -113,11 +113,13 @@ def check(
                 doi=doi,
             )
         else:
+            why = answer.detail or "no answer"
             yield report(
                 DOI_UNVERIFIED,
                 entry.path,
                 position,
-                f"DOI {shown} could not be verified: {answer.detail or 'no answer'}",
+                f"DOI {shown} could not be verified: "
+                + (f"{SILENT} ({why})" if answer.silent else why),
                 page=page,
                 reference=entry.key,
                 doi=doi,
@@ -141,6 +143,18 @@ def _found(
             entry.field_position("doi"),
             f"DOI {shown} was checked against the answer cached on {answer.stale_since}: the "
             "service could not be reached, so newer changes (a retraction) would be missed",
+            severity=Severity.INFO,
+            page=page,
+            reference=entry.key,
+            doi=doi,
+        )
+    if answer.versions_unchecked:
+        yield report(
+            DOI_UNVERIFIED,
+            entry.path,
+            entry.field_position("doi"),
+            f"DOI {doi} is registered, but whether a newer version supersedes it could not "
+            f"be checked ({answer.versions_unchecked})",
             severity=Severity.INFO,
             page=page,
             reference=entry.key,

@@ -24,14 +24,14 @@ def main() -> int:
     correct, defects = load()
     result = score(correct, defects)
     alarms_on_correct = [a for a in result.false_alarms if a[0].defect is None]
-    found = result.defects - len(result.misses)
+    found_count = result.defects - len(result.misses)
     print(
         f"correct citations: {result.correct}, false alarms: {len(alarms_on_correct)} "
         f"({100 * len(alarms_on_correct) / max(result.correct, 1):.1f}%)"
     )
     print(
-        f"defects: {result.defects}, found: {found} "
-        f"({100 * found / max(result.defects, 1):.1f}%), missed: {len(result.misses)}"
+        f"defects: {result.defects}, found: {found_count} "
+        f"({100 * found_count / max(result.defects, 1):.1f}%), missed: {len(result.misses)}"
     )
     extra = len(result.false_alarms) - len(alarms_on_correct)
     print(f"defects also reported on another field: {extra}")

@@ -32,7 +32,7 @@ def check_text(
     done = subprocess.run(
         [sys.executable, "-m", "evidencelint", "check", "content", "--today", TODAY],
         cwd=root,
-        env=environment(**env),
+        env=environment(None, **env),
         capture_output=True,
         text=True,
         timeout=budget + 60,

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from requests_cache.backends.sqlite import SQLiteCache
-from requests_cache.models import CachedResponse
+from requests_cache.models.response import CachedResponse
 
 from evidencelint import __version__
 from evidencelint.registry.cache import CACHE_FILE
@@ -116,7 +116,7 @@ def stored_responses(cache_dir: Path) -> dict[str, CachedResponse]:
     try:
         return {str(r.url).split("?")[0]: r for r in cache.responses.values()}
     finally:
-        cache.close()
+        cache.close()  # type: ignore[no-untyped-call]
 
 
 def expire_cache(cache_dir: Path) -> int:
@@ -129,7 +129,7 @@ def expire_cache(cache_dir: Path) -> int:
             cache.save_response(cache.responses[key], cache_key=key, expires=past)
         return len(keys)
     finally:
-        cache.close()
+        cache.close()  # type: ignore[no-untyped-call]
 
 
 # --- answers ----------------------------------------------------------------------------

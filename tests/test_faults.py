@@ -243,7 +243,7 @@ def stored(cache: Path) -> list[str]:
     try:
         responses = list(backend.responses.values())
     finally:
-        backend.close()
+        backend.close()  # type: ignore[no-untyped-call]
     paths = []
     for response in responses:
         assert response is not None  # it loads

@@ -525,5 +525,5 @@ def test_load_text_of_a_real_content_file_has_no_problems() -> None:
 )
 def test_lean_tag_resolution_gives_the_stock_loaders_tags(value: str, plain: bool) -> None:
     implicit = (plain, not plain)
-    stock = yaml.CSafeLoader("").resolve(yaml.ScalarNode, value, implicit)
+    stock = yaml.CSafeLoader("").resolve(yaml.ScalarNode, value, implicit)  # type: ignore[no-untyped-call]
     assert _Loader("").resolve(yaml.ScalarNode, value, implicit) == stock

@@ -107,7 +107,7 @@ def expire_cache(folder: Path) -> int:
             cache.save_response(cache.responses[key], cache_key=key, expires=past)
         return len(keys)
     finally:
-        cache.close()
+        cache.close()  # type: ignore[no-untyped-call]
 
 
 @pytest.fixture
@@ -395,7 +395,7 @@ def test_verifier_cap_holds_when_the_rate_does_not_bind(
     verifier = make_verifier(mailto="editor@example.org")
     answers = verifier.verify(dois)
     assert {a.outcome for a in answers.values()} == {Outcome.FOUND}
-    assert verifier.client.cap.peak == 3
+    assert verifier.client.cap.peak == 3  # type: ignore[attr-defined]  # the HTTP client
     assert crossref.peak_in_flight <= 3
 
 
@@ -721,7 +721,7 @@ def test_service_down_with_an_expired_cache_uses_it_and_says_so(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The real defaults (5 attempts, 0.5 s base backoff): one DOI, a few seconds."""
-    crossref.add_work(record(FOUND, **{"updated-by": [retraction("publisher")]}))
+    crossref.add_work(record(FOUND, None, **{"updated-by": [retraction("publisher")]}))
     tree.write("content/p.yaml", page([FOUND]))
     warm_code, warm = run_cli(tree, capsys, monkeypatch)
     assert warm_code == 1
@@ -786,7 +786,7 @@ def test_refresh_asks_again_with_a_warm_cache(
     tree.write("content/p.yaml", page([FOUND]))
     assert run_cli(tree, capsys, monkeypatch) == (0, [])
     # Retracted since the first run: a refresh must see it, and store it.
-    crossref.add_work(record(FOUND, **{"updated-by": [retraction("retraction-watch")]}))
+    crossref.add_work(record(FOUND, None, **{"updated-by": [retraction("retraction-watch")]}))
     crossref.reset_counters()
     assert run_cli(tree, capsys, monkeypatch) == (0, [])  # cached: not seen yet
     assert crossref.requests == []
@@ -874,12 +874,13 @@ def test_check_prints_no_progress_bar_when_stderr_is_not_a_terminal(
 
 def test_build_verifier_follows_the_flags(crossref: CrossrefServer, tmp_path: Path) -> None:
     config = Config(root=tmp_path, crossref_url=crossref.url, cache_dir=tmp_path / "c")
-    for flags, mode in [
+    cases: list[tuple[dict[str, Any], CacheMode]] = [
         ({}, CacheMode.NORMAL),
         ({"offline": True}, CacheMode.OFFLINE),
         ({"refresh": True}, CacheMode.REFRESH),
         ({"no_cache": True}, CacheMode.DISABLED),
-    ]:
+    ]
+    for flags, mode in cases:
         _, client = build_verifier(config, **flags)
         assert client is not None
         assert client.client.settings.mode is mode  # the HTTP client, built on demand

@@ -200,3 +200,12 @@ def test_audit_reports_onto_links_and_devices(shared_tree: Path) -> None:
     assert (out / "report.md").is_symlink()
     assert (elsewhere / "issue.md").read_text().startswith("# Evidence audit")
     assert not leftovers(out, elsewhere)
+
+
+def test_dev_stdout_onto_a_pipe_is_written_to(shared_tree: Path) -> None:
+    # /dev/stdout -> /proc/self/fd/1 -> 'pipe:[…]': a link no path leads through, to a
+    # pipe; the report goes down the pipe, and nothing is created or replaced.
+    done = cli(shared_tree, *CHECK, "--format", "json", "--output", "/dev/stdout")
+    assert done.returncode == 0, done.stderr
+    assert '"findings"' in done.stdout
+    assert Path("/dev/stdout").is_symlink()

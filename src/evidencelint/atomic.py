@@ -72,6 +72,20 @@ def _plan(path: Path, text: str) -> _Pending:
     # Text is encoded before anything is touched; surrogates (undecodable bytes of a file
     # name) are escaped by the renderers, and written back as bytes should any remain.
     data = text.encode("utf-8", "surrogateescape")
+    try:
+        reached = path.stat()  # through any links: what a write would reach
+    except FileNotFoundError:
+        reached = None  # a new name, or a link to one: created below
+    except OSError as exc:
+        raise _error(path, exc) from None
+    if (
+        reached is not None
+        and not stat.S_ISREG(reached.st_mode)
+        and not stat.S_ISDIR(reached.st_mode)
+    ):
+        # A device or FIFO, also behind a link no path leads through (/dev/stdout ->
+        # /proc/self/fd/1 -> 'pipe:[…]'): written to as it is.
+        return _Pending(path, path, data, direct=True)
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
         info = target.stat()

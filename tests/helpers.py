@@ -8,9 +8,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from evidencelint.config import Config, Policy
-from evidencelint.engine import RunResult, run_check
 from evidencelint.findings import Finding
-from evidencelint.verification import SyntaxOnly, Verifier
+from evidencelint.run.check import RunResult, run_check
+from evidencelint.verify.verdicts import SyntaxOnly, Verifier
 
 TODAY = dt.date(2026, 11, 21)
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from evidencelint.cli import main
-from evidencelint.report_markdown import cell
+from evidencelint.report.markdown import cell
 from tests.crossref_server import CrossrefServer
 from tests.helpers import MINIMAL_PAGE, Tree
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from evidencelint.config import AUDIT_BUDGET, CHECK_BUDGET, Config, ConfigError, load_config
-from evidencelint.registry.factory import build_verifier
+from evidencelint.verify.factory import build_verifier
 from tests.crossref_server import CrossrefServer, delay
 from tests.helpers import Tree
 from tests.hostile_server import HostileServer

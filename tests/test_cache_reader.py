@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from evidencelint.registry.answers import (
+from evidencelint.verify.answers import (
     CACHE_FILE,
     CacheMode,
     CacheReader,
@@ -22,8 +22,8 @@ from evidencelint.registry.answers import (
     answer_key,
     work_url,
 )
-from evidencelint.registry.cache_first import CacheFirst
-from evidencelint.registry.client import ClientSettings, CrossrefClient
+from evidencelint.verify.cache_first import CacheFirst
+from evidencelint.verify.client import ClientSettings, CrossrefClient
 from tests.crossref_server import CrossrefServer
 from tests.helpers import MINIMAL_PAGE, Tree
 

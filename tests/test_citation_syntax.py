@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from evidencelint.citation_syntax import AuthorYear, find_citations, parse_author_year
-from evidencelint.names import family_name, fold
+from evidencelint.resolve.authors import family_name, fold
+from evidencelint.resolve.citation_syntax import AuthorYear, find_citations, parse_author_year
 
 # --- find_citations: author-year ------------------------------------------------------
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from evidencelint.catalogue import RULES
 from evidencelint.cli import main
+from evidencelint.validators.all_rules import RULES
 from tests.helpers import MINIMAL_PAGE, Tree
 
 DATA = Path(__file__).parent / "data"

@@ -22,8 +22,8 @@ from requests_cache.backends.sqlite import SQLiteCache
 from requests_cache.models.response import CachedResponse
 
 from evidencelint import __version__
-from evidencelint.registry.cache import CACHE_FILE
-from evidencelint.registry.client import (
+from evidencelint.verify.cache import CACHE_FILE
+from evidencelint.verify.client import (
     MAX_RETRY_AFTER,
     PROJECT_URL,
     CacheMode,
@@ -827,6 +827,6 @@ def test_answer_after_retries_is_the_normal_one(
 )
 def test_only_the_registrys_own_works_urls_name_a_doi(url: str, doi: str) -> None:
     """What a redirect may lead to, and what a cached answer's URL says it answered."""
-    from evidencelint.registry.answers import named_doi
+    from evidencelint.verify.answers import named_doi
 
     assert named_doi("https://api.crossref.org", url) == doi

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from evidencelint.registry.cache import CACHE_FILE
+from evidencelint.verify.cache import CACHE_FILE
 from tests.crossref_server import CrossrefServer
 from tests.helpers import Tree
 from tests.test_faults import (

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from evidencelint.catalogue import RULES
 from evidencelint.cli import build_parser
 from evidencelint.config import _KEYS as CONFIG_KEYS
-from evidencelint.model import Claim, Page, Reference
+from evidencelint.content.model import Claim, Page, Reference
+from evidencelint.validators.all_rules import RULES
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"

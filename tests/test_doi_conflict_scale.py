@@ -13,7 +13,7 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evidencelint.matching import TITLE_THRESHOLD, similar_titles, title_similarity
+from evidencelint.validators.matching import TITLE_THRESHOLD, similar_titles, title_similarity
 from tests.helpers import Tree
 
 VOCABULARY = [

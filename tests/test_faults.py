@@ -33,10 +33,10 @@ import pytest
 from requests_cache.backends.sqlite import SQLiteCache
 
 from evidencelint.config import CHECK_BUDGET, Config, ConfigError
-from evidencelint.registry.cache import CACHE_FILE
-from evidencelint.registry.client import MAX_REDIRECTS, ClientSettings
-from evidencelint.registry.factory import build_verifier
-from evidencelint.registry.limits import PUBLIC, SAFETY_MARGIN
+from evidencelint.verify.cache import CACHE_FILE
+from evidencelint.verify.client import MAX_REDIRECTS, ClientSettings
+from evidencelint.verify.factory import build_verifier
+from evidencelint.verify.limits import PUBLIC, SAFETY_MARGIN
 from tests.crossref_server import (
     Action,
     CrossrefServer,

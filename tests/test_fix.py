@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from evidencelint.catalogue import RULES
 from evidencelint.cli import main
 from evidencelint.fix.catalogue import AUTOFIX
+from evidencelint.validators.all_rules import RULES
 from tests.crossref_server import CrossrefServer
 
 ROOT = Path(__file__).resolve().parent.parent

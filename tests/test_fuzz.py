@@ -17,11 +17,11 @@ import yaml
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
-from evidencelint.catalogue import RULE_NAMES
 from evidencelint.config import Config
-from evidencelint.engine import RunResult, run_check
-from evidencelint.loader import LoadedYaml, load_bytes, load_text
-from evidencelint.verification import SyntaxOnly
+from evidencelint.load.yaml_loader import LoadedYaml, load_bytes, load_text
+from evidencelint.run.check import RunResult, run_check
+from evidencelint.validators.all_rules import RULE_NAMES
+from evidencelint.verify.verdicts import SyntaxOnly
 from tests.helpers import MINIMAL_PAGE, TODAY
 
 _HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]

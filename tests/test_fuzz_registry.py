@@ -38,23 +38,24 @@ from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from evidencelint.catalogue import RULE_NAMES
 from evidencelint.config import Config, Policy
-from evidencelint.documents import validate_page
-from evidencelint.doi import normalise_doi
-from evidencelint.engine import run_check
+from evidencelint.content.documents import validate_page
+from evidencelint.content.model import Reference
 from evidencelint.findings import Finding, Severity
-from evidencelint.loader import load_text
-from evidencelint.matching import compare
-from evidencelint.model import Reference
-from evidencelint.registry.answers import NOT_FOUND_BODY
-from evidencelint.registry.client import CacheMode, ClientSettings, CrossrefClient
-from evidencelint.registry.record import MAX_TEXT, WorkRecord, parse_work
-from evidencelint.registry.verifier import CrossrefVerifier
-from evidencelint.resolve import ReferenceEntry, resolve_page
-from evidencelint.validators import integrity, registry
+from evidencelint.load.yaml_loader import load_text
+from evidencelint.resolve.doi import normalise_doi
+from evidencelint.resolve.resolver import ReferenceEntry, resolve_page
+from evidencelint.run.check import run_check
+from evidencelint.validators import dois as doi_rules
+from evidencelint.validators import integrity
+from evidencelint.validators.all_rules import RULE_NAMES
 from evidencelint.validators.base import RuleContext
-from evidencelint.verification import Outcome, Verification
+from evidencelint.validators.matching import compare
+from evidencelint.verify.answers import NOT_FOUND_BODY
+from evidencelint.verify.client import CacheMode, ClientSettings, CrossrefClient
+from evidencelint.verify.record import MAX_TEXT, WorkRecord, parse_work
+from evidencelint.verify.verdicts import Outcome, Verification
+from evidencelint.verify.verifier import CrossrefVerifier
 from tests.crossref_server import FIXTURES, CrossrefServer, status
 from tests.helpers import TODAY
 
@@ -83,7 +84,7 @@ FUZZ_END_TO_END = settings.get_profile(
 )
 
 REPO = Path(__file__).resolve().parent.parent
-REGISTRY_NAMES = frozenset(rule.name for rule in (*registry.RULES, *integrity.RULES))
+REGISTRY_NAMES = frozenset(rule.name for rule in (*doi_rules.RULES, *integrity.RULES))
 INTEGRITY_NAMES = frozenset(rule.name for rule in integrity.RULES)
 MISMATCH_FIELDS = frozenset({"title", "authors", "year", "journal", "volume", "issue", "pages"})
 NOTICE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -704,7 +705,7 @@ def record_answers(draw: st.DrawFn, entry: ReferenceEntry) -> Any:
 def _rule_findings(entry: ReferenceEntry, answer: Verification) -> list[Finding]:
     ctx = RuleContext(Policy(), TODAY, {answer.doi: answer})
     return [
-        *registry.check([entry], "page", ctx),
+        *doi_rules.check([entry], "page", ctx),
         *integrity.check([entry], "page", ctx),
     ]
 

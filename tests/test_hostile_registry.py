@@ -24,8 +24,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from evidencelint.registry.answers import answer_key, work_url
-from evidencelint.registry.cache import CACHE_FILE
+from evidencelint.verify.answers import answer_key, work_url
+from evidencelint.verify.cache import CACHE_FILE
 from tests.crossref_server import CrossrefServer, status
 from tests.helpers import Tree
 from tests.hostile_server import HostileServer, answer, trickle

@@ -360,8 +360,8 @@ def test_nothing_printed_on_the_page_or_in_its_name_escapes_a_comment(tmp_path: 
 def test_a_candidate_whose_doi_is_not_a_doi_is_never_taken() -> None:
     from evidencelint.importer.discovery import judge
     from evidencelint.importer.references import parse_reference
-    from evidencelint.registry.record import parse_work
-    from evidencelint.registry.search import Candidate
+    from evidencelint.verify.record import parse_work
+    from evidencelint.verify.search import Candidate
 
     printed = (
         "Avis NE, Coeytaux RR, Isom S, Prevette K, Morgan T. Acupuncture in menopause (AIM) "

@@ -9,7 +9,7 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
-from evidencelint import journals
+from evidencelint.resolve import journals
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = resources.files("evidencelint").joinpath("data")

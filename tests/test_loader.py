@@ -19,9 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evidencelint.config import Config
-from evidencelint.engine import run_check
 from evidencelint.findings import Finding, Position
-from evidencelint.loader import (
+from evidencelint.load.yaml_loader import (
     MAX_DEPTH,
     MAX_NODES,
     LoadedYaml,
@@ -29,7 +28,8 @@ from evidencelint.loader import (
     load_bytes,
     load_text,
 )
-from evidencelint.verification import SyntaxOnly
+from evidencelint.run.check import run_check
+from evidencelint.verify.verdicts import SyntaxOnly
 from tests.helpers import MINIMAL_PAGE, TODAY, Tree, names
 
 GOOD = "content/good.yaml"
@@ -325,7 +325,7 @@ def test_nesting_at_the_limit_is_accepted() -> None:
 
 def test_very_deep_nesting_does_not_crash_the_process() -> None:
     code = (
-        "from evidencelint.loader import load_text\n"
+        "from evidencelint.load.yaml_loader import load_text\n"
         "r = load_text('a: ' + '[' * 100000 + ']' * 100000)\n"
         "print(r.problems[0].name)\n"
     )

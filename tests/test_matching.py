@@ -1,4 +1,4 @@
-"""Is the cited work the registered one? `evidencelint.matching` on hand-built cases.
+"""Is the cited work the registered one? `evidencelint.validators.matching` on hand-built cases.
 
 Records are read with `parse_work` from small messages in the Crossref REST API's shape,
 so each case also goes through the record reader. Two families of cases: style variants
@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
+from evidencelint.content.model import Reference
 from evidencelint.findings import Severity
-from evidencelint.matching import (
+from evidencelint.validators.matching import (
     Mismatch,
     compare,
     journal_matches,
@@ -23,8 +24,7 @@ from evidencelint.matching import (
     page_range,
     title_similarity,
 )
-from evidencelint.model import Reference
-from evidencelint.registry.record import WorkRecord, parse_work
+from evidencelint.verify.record import WorkRecord, parse_work
 
 VICKERS_TITLE = "Acupuncture for Chronic Pain: Update of an Individual Patient Data Meta-Analysis"
 VICKERS_AUTHORS: list[dict[str, Any]] = [

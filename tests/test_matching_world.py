@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from evidencelint import journals
 from evidencelint.findings import Severity
-from evidencelint.matching import compare, journal_matches
+from evidencelint.resolve import journals
+from evidencelint.validators.matching import compare, journal_matches
 from tests.test_matching import VICKERS_TITLE, record, reference, single
 
 # --- journals -----------------------------------------------------------------------

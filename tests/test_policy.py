@@ -9,8 +9,8 @@ import pytest
 
 from evidencelint.config import DEFAULT_CROSSREF_URL, ConfigError, Policy, load_config
 from evidencelint.findings import Finding, Severity
-from evidencelint.gating import apply_policy
-from evidencelint.verification import Outcome, Verification
+from evidencelint.run.gates import apply_policy
+from evidencelint.verify.verdicts import Outcome, Verification
 from tests.helpers import MINIMAL_PAGE, Tree, only
 
 

@@ -25,12 +25,15 @@ from hypothesis import strategies as st
 
 from evidencelint.cli import main
 from evidencelint.config import Policy
+from evidencelint.content.model import Reference
 from evidencelint.findings import Position
-from evidencelint.model import Reference
-from evidencelint.registry.answers import CacheMode
-from evidencelint.registry.cache_health import CACHE_FILE
-from evidencelint.registry.pubmed import NcbiSettings, PubmedLookup
-from evidencelint.registry.pubmed_record import (
+from evidencelint.resolve.resolver import ReferenceEntry
+from evidencelint.validators import pubmed as rules
+from evidencelint.validators.base import RuleContext
+from evidencelint.verify.answers import CacheMode
+from evidencelint.verify.cache_health import CACHE_FILE
+from evidencelint.verify.pubmed import NcbiSettings, PubmedLookup
+from evidencelint.verify.pubmed_record import (
     PubmedAnswer,
     PubmedAnswers,
     PubmedKind,
@@ -39,10 +42,7 @@ from evidencelint.registry.pubmed_record import (
     parse_idconv,
     parse_summary,
 )
-from evidencelint.resolve import ReferenceEntry
-from evidencelint.validators import pubmed as rules
-from evidencelint.validators.base import RuleContext
-from evidencelint.verification import Outcome
+from evidencelint.verify.verdicts import Outcome
 from tests.crossref_server import CrossrefServer, drop, malformed, status, truncate
 from tests.helpers import Tree
 from tests.pubmed_server import ESUMMARY, FIXTURES, IDCONV, PubmedServer

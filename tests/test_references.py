@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from evidencelint.doi import check_doi, normalise_doi
 from evidencelint.findings import Finding, Severity
+from evidencelint.resolve.doi import check_doi, normalise_doi
 from tests.helpers import Tree, only
 
 HEAD = """\
@@ -417,8 +417,8 @@ def test_same_doi_is_not_a_conflict(tree: Tree) -> None:
 
 
 def test_registry_confirmed_doi_is_not_reported(tree: Tree) -> None:
-    from evidencelint.registry.record import WorkRecord
-    from evidencelint.verification import Outcome, Verification
+    from evidencelint.verify.record import WorkRecord
+    from evidencelint.verify.verdicts import Outcome, Verification
 
     class Confirms:
         def verify(self, dois: object) -> dict[str, Verification]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 import pytest
 
 from evidencelint.findings import Finding, Severity
-from evidencelint.verification import OfflineNoCache, Outcome, SyntaxOnly, Verification
+from evidencelint.verify.verdicts import OfflineNoCache, Outcome, SyntaxOnly, Verification
 from tests.helpers import Tree, only, page_citing
 
 REGISTRY_RULES = ("doi-not-found", "doi-not-crossref", "doi-unverified")

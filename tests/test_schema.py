@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from evidencelint import schema_export
+from evidencelint.content import schema as schema_export
 from evidencelint.findings import Finding
 from tests.helpers import MINIMAL_PAGE, Tree, names, only
 

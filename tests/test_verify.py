@@ -25,12 +25,12 @@ from requests_cache.backends.sqlite import SQLiteCache
 from evidencelint.cli import main
 from evidencelint.config import Config
 from evidencelint.findings import Finding, Severity
-from evidencelint.registry import client as client_module
-from evidencelint.registry.cache import CACHE_FILE
-from evidencelint.registry.client import CacheMode, ClientSettings, CrossrefClient
-from evidencelint.registry.factory import build_verifier
-from evidencelint.registry.verifier import CrossrefVerifier
-from evidencelint.verification import Outcome
+from evidencelint.verify import client as client_module
+from evidencelint.verify.cache import CACHE_FILE
+from evidencelint.verify.client import CacheMode, ClientSettings, CrossrefClient
+from evidencelint.verify.factory import build_verifier
+from evidencelint.verify.verdicts import Outcome
+from evidencelint.verify.verifier import CrossrefVerifier
 from tests.crossref_server import Action, CrossrefServer, delay, drop, malformed, status
 from tests.helpers import MINIMAL_PAGE, TODAY, Tree, only, page_citing
 

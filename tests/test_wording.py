@@ -10,9 +10,9 @@ import pytest
 
 from evidencelint.cli import main
 from evidencelint.config import ConfigError, Policy, load_config
+from evidencelint.content.model import Certainty
+from evidencelint.content.wording import Strength, assess, clauses, overstated
 from evidencelint.findings import Severity
-from evidencelint.model import Certainty
-from evidencelint.wording import Strength, assess, clauses, overstated
 from tests.helpers import Tree, only
 
 REPO = Path(__file__).resolve().parents[1]

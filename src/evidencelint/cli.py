@@ -14,7 +14,7 @@ from evidencelint import __version__
 
 if TYPE_CHECKING:
     from evidencelint.config import Config
-    from evidencelint.engine import RunResult
+    from evidencelint.run.check import RunResult
 
 EXIT_OK, EXIT_ERRORS, EXIT_FAILURE = 0, 1, 2
 
@@ -27,7 +27,7 @@ def _date(text: str) -> dt.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from evidencelint.report import FORMATS
+    from evidencelint.report.formats import FORMATS
 
     parser = argparse.ArgumentParser(
         prog="evidencelint",
@@ -116,8 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         from evidencelint.atomic import WriteError
         from evidencelint.config import ConfigError
-        from evidencelint.engine import UsageError
         from evidencelint.escape import terminal
+        from evidencelint.run.check import UsageError
 
         if isinstance(exc, ConfigError | UsageError | WriteError):
             print(f"evidencelint: {terminal(exc)}", file=sys.stderr)
@@ -134,10 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, refresh: bool) -> tuple[RunResult, Config, dt.date]:
     from evidencelint.config import load_config
-    from evidencelint.engine import run_check
     from evidencelint.progress import progress_bar
-    from evidencelint.registry.factory import build_verifier
-    from evidencelint.registry.pubmed_factory import build_pubmed
+    from evidencelint.run.check import run_check
+    from evidencelint.verify.factory import build_verifier
+    from evidencelint.verify.pubmed_factory import build_pubmed
 
     config = load_config(args.config)
     today = args.today or dt.date.today()
@@ -173,7 +173,7 @@ def _exit_code(result: RunResult) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from evidencelint.report import render
+    from evidencelint.report.formats import render
     from evidencelint.terminal import wants_colour
 
     result, config, today = _run(args, refresh=args.refresh)
@@ -187,10 +187,10 @@ def _audit(args: argparse.Namespace) -> int:
     import json
 
     from evidencelint.atomic import write_set
-    from evidencelint.audit import build_audit, load_previous
     from evidencelint.escape import json_text, terminal
-    from evidencelint.report_html import render_audit as render_html
-    from evidencelint.report_markdown import render_audit as render_markdown
+    from evidencelint.report.audit import build_audit, load_previous
+    from evidencelint.report.html import render_audit as render_html
+    from evidencelint.report.markdown import render_audit as render_markdown
 
     previous = load_previous(args.since) if args.since is not None else None
     # An audit trusts no cached verdict: retractions and new versions appear after
@@ -247,7 +247,7 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from evidencelint.schema_export import write_schemas
+    from evidencelint.content.schema import write_schemas
 
     for path in write_schemas(args.out):
         print(f"wrote {path}")
@@ -255,14 +255,14 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from evidencelint.report import explain, list_rules
+    from evidencelint.report.formats import explain, list_rules
 
     if args.rule is None:
         sys.stdout.write(list_rules())
         return EXIT_OK
     text = explain(args.rule)
     if text is None:
-        from evidencelint.catalogue import unknown_rule_hint
+        from evidencelint.validators.all_rules import unknown_rule_hint
 
         print(
             f"evidencelint: no rule named {args.rule!r}{unknown_rule_hint(args.rule)}; "

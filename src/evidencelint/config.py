@@ -340,7 +340,7 @@ def _severities(table: Any, where: str) -> dict[str, Severity | None]:
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: `severity` must be a table of rule = level")
     # late: the catalogue imports the rules
-    from evidencelint.catalogue import rule_name, unknown_rule_hint
+    from evidencelint.validators.all_rules import rule_name, unknown_rule_hint
 
     result: dict[str, Severity | None] = {}
     for written, level in table.items():

@@ -47,7 +47,7 @@ class Finding:
 
     @property
     def code(self) -> str:
-        from evidencelint.catalogue import rule_by_name
+        from evidencelint.validators.all_rules import rule_by_name
 
         return rule_by_name(self.name).code
 

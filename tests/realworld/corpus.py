@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
-from evidencelint.matching import Mismatch, compare
-from evidencelint.model import Reference
-from evidencelint.registry.record import WorkRecord, parse_work
+from evidencelint.content.model import Reference
+from evidencelint.validators.matching import Mismatch, compare
+from evidencelint.verify.record import WorkRecord, parse_work
 
 FOLDER = Path(__file__).resolve().parent
 FIELDS = ("authors", "title", "journal", "year", "volume", "issue", "pages")

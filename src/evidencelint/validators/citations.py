@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from rapidfuzz import process
 
 from evidencelint.findings import Finding, Severity
-from evidencelint.names import family_name, fold
-from evidencelint.resolve import Resolution, ResolvedClaim, ResolvedPage
+from evidencelint.resolve.authors import family_name, fold
+from evidencelint.resolve.resolver import Resolution, ResolvedClaim, ResolvedPage
 from evidencelint.rule import Rule
 from evidencelint.validators.base import RuleContext, report
 

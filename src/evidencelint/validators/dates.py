@@ -6,10 +6,10 @@ import calendar
 import datetime as dt
 from collections.abc import Iterator
 
-from evidencelint.documents import PageDoc
+from evidencelint.content.documents import PageDoc
+from evidencelint.content.model import Status
 from evidencelint.findings import Finding, Position, Severity
-from evidencelint.model import Status
-from evidencelint.resolve import ResolvedClaim, ResolvedPage
+from evidencelint.resolve.resolver import ResolvedClaim, ResolvedPage
 from evidencelint.rule import Rule
 from evidencelint.validators.base import RuleContext, report
 

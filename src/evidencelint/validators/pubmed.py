@@ -12,10 +12,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 
-from evidencelint.doi import normalise_doi
 from evidencelint.findings import Finding, Severity
-from evidencelint.matching import compare, title_similarity
-from evidencelint.registry.pubmed_record import (
+from evidencelint.resolve.doi import normalise_doi
+from evidencelint.resolve.resolver import ReferenceEntry
+from evidencelint.rule import Rule
+from evidencelint.validators import integrity
+from evidencelint.validators.base import RuleContext, report
+from evidencelint.validators.dois import METADATA_MISMATCH
+from evidencelint.validators.matching import compare, title_similarity
+from evidencelint.verify.pubmed_record import (
     PmcRecord,
     PubmedAnswer,
     PubmedKind,
@@ -24,12 +29,7 @@ from evidencelint.registry.pubmed_record import (
     normalise_pmcid,
     normalise_pmid,
 )
-from evidencelint.resolve import ReferenceEntry
-from evidencelint.rule import Rule
-from evidencelint.validators import integrity
-from evidencelint.validators.base import RuleContext, report
-from evidencelint.validators.registry import METADATA_MISMATCH
-from evidencelint.verification import Outcome
+from evidencelint.verify.verdicts import Outcome
 
 PMID_NOT_FOUND = Rule(
     code="EL405",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
-from evidencelint.documents import PageSummary
+from evidencelint.content.documents import PageSummary
 from evidencelint.findings import Finding, Position, Severity
-from evidencelint.loader import LoadedYaml
-from evidencelint.resolve import ResolvedPage
+from evidencelint.load.yaml_loader import LoadedYaml
+from evidencelint.resolve.resolver import ResolvedPage
 from evidencelint.rule import Rule
 from evidencelint.validators.base import report
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from evidencelint.config import Config, Policy
 from evidencelint.findings import Finding
-from evidencelint.run.check import RunResult, run_check
+from evidencelint.results import RunResult
+from evidencelint.run.check import run_check
 from evidencelint.verify.verdicts import SyntaxOnly, Verifier
 
 TODAY = dt.date(2026, 11, 21)

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from evidencelint.config import Config
 from evidencelint.load.yaml_loader import LoadedYaml, load_bytes, load_text
-from evidencelint.run.check import RunResult, run_check
+from evidencelint.results import RunResult
+from evidencelint.run.check import run_check
 from evidencelint.validators.all_rules import RULE_NAMES
 from evidencelint.verify.verdicts import SyntaxOnly
 from tests.helpers import MINIMAL_PAGE, TODAY

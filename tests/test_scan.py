@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from evidencelint.findings import Finding
+from evidencelint.results import RunResult
 from evidencelint.run import pages as scan
-from evidencelint.run.check import RunResult
 from tests.helpers import MINIMAL_PAGE, Tree
 
 BIBLIOGRAPHY = """\

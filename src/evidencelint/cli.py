@@ -14,7 +14,7 @@ from evidencelint import __version__
 
 if TYPE_CHECKING:
     from evidencelint.config import Config
-    from evidencelint.run.check import RunResult
+    from evidencelint.results import RunResult
 
 EXIT_OK, EXIT_ERRORS, EXIT_FAILURE = 0, 1, 2
 
@@ -116,8 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         from evidencelint.atomic import WriteError
         from evidencelint.config import ConfigError
+        from evidencelint.errors import UsageError
         from evidencelint.escape import terminal
-        from evidencelint.run.check import UsageError
 
         if isinstance(exc, ConfigError | UsageError | WriteError):
             print(f"evidencelint: {terminal(exc)}", file=sys.stderr)
@@ -262,7 +262,7 @@ def _rules(args: argparse.Namespace) -> int:
         return EXIT_OK
     text = explain(args.rule)
     if text is None:
-        from evidencelint.validators.all_rules import unknown_rule_hint
+        from evidencelint.rule_names import unknown_rule_hint
 
         print(
             f"evidencelint: no rule named {args.rule!r}{unknown_rule_hint(args.rule)}; "

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from evidencelint.escape import terminal
 from evidencelint.findings import Severity
+from evidencelint.rule_names import rule_name, unknown_rule_hint
 
 DEFAULT_CROSSREF_URL = "https://api.crossref.org"
 STATUSES = ("draft", "in-review", "published", "archived")
@@ -339,9 +340,6 @@ def _bounded(value: int, key: str, limit: int, where: str) -> int:
 def _severities(table: Any, where: str) -> dict[str, Severity | None]:
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: `severity` must be a table of rule = level")
-    # late: the catalogue imports the rules
-    from evidencelint.validators.all_rules import rule_name, unknown_rule_hint
-
     result: dict[str, Severity | None] = {}
     for written, level in table.items():
         name = rule_name(written)

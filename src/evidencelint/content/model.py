@@ -27,6 +27,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from evidencelint.rule_names import rule_codes, rule_name, rule_names, unknown_rule_hint
+
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
 URL_PATTERN = r"^https?://[^\s/$.?#][^\s]*$"
@@ -49,17 +51,8 @@ def _iso_date(value: Any) -> Any:
     raise PydanticCustomError("iso_date", "must be a date written YYYY-MM-DD")
 
 
-def _rule_names() -> list[str]:
-    # Imported late: the catalogue imports the validators, which import this module.
-    from evidencelint.validators.all_rules import RULE_NAMES
-
-    return sorted(RULE_NAMES)
-
-
 def _rule_enum(schema: dict[str, Any]) -> None:
-    from evidencelint.validators.all_rules import RULES
-
-    schema["enum"] = [*_rule_names(), *sorted(rule.code for rule in RULES)]
+    schema["enum"] = [*rule_names(), *rule_codes()]
 
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
@@ -121,8 +114,6 @@ class Suppression(_Strict):
     @field_validator("rule")
     @classmethod
     def _known_rule(cls, value: str) -> str:
-        from evidencelint.validators.all_rules import rule_name, unknown_rule_hint
-
         name = rule_name(value)
         if name is None:
             raise PydanticCustomError(

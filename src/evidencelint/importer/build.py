@@ -204,7 +204,7 @@ def _entry(key: str, ref: ParsedReference, discover: Discover | None) -> Entry:
 
 
 def _commented(key: str, values: dict[str, Any]) -> list[str]:
-    from evidencelint.importer.writer import dump_mapping
+    from evidencelint.importer.yaml_dump import dump_mapping
 
     return dump_mapping({key: values}).splitlines()
 

@@ -15,8 +15,9 @@ from typing import Any
 
 from evidencelint import __version__
 from evidencelint.config import Policy
+from evidencelint.errors import UsageError
 from evidencelint.report.formats import coverage_json, finding_json, summary
-from evidencelint.run.check import RunResult, UsageError
+from evidencelint.results import RunResult
 from evidencelint.validators import dois, integrity, references
 from evidencelint.validators.dates import add_months
 

@@ -18,7 +18,7 @@ from evidencelint.escape import (
     uri_path,
 )
 from evidencelint.findings import Finding, Severity
-from evidencelint.run.check import Coverage, RunResult
+from evidencelint.results import Coverage, RunResult
 from evidencelint.terminal import severity_label
 from evidencelint.validators.all_rules import RULES, find_rule
 from evidencelint.verify.verdicts import SILENT

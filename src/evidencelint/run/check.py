@@ -5,80 +5,31 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evidencelint.config import Config
 from evidencelint.content.documents import BibliographyDoc, PageSummary, validate_bibliography
+from evidencelint.errors import UsageError
 from evidencelint.findings import Finding
 from evidencelint.load.yaml_loader import load_file
 from evidencelint.resolve.doi import normalise_doi
 from evidencelint.resolve.resolver import ReferenceEntry, SharedReferences, shared_entries
+from evidencelint.results import Coverage, RunResult
 from evidencelint.run.gates import Gates, apply_policy
 from evidencelint.run.pages import scan_pages
 from evidencelint.validators import dois as doi_rules
 from evidencelint.validators import integrity, pubmed, references, structure
 from evidencelint.validators.base import RuleContext
-from evidencelint.verify.verdicts import Outcome, Verification, Verifier
+from evidencelint.verify.verdicts import Verifier
 
 if TYPE_CHECKING:
     from evidencelint.verify.pubmed import PubmedLookup
 
 YAML_SUFFIXES = (".yaml", ".yml")
 FileIdentity = tuple[int, int] | Path
-
-
-class UsageError(Exception):
-    """The command cannot run as asked; exit 2."""
-
-
-@dataclass(frozen=True, slots=True)
-class Coverage:
-    """How many of the run's DOIs were checked against the registry this run, and why
-    the others were not: taken from the answers, so a switched-off or suppressed
-    `doi-unverified` finding cannot make an unchecked DOI look checked."""
-
-    dois: int = 0
-    unchecked: Mapping[str, str] = field(default_factory=dict)
-    """Normalised DOI -> why it was not checked this run."""
-
-    @classmethod
-    def of(cls, dois: Iterable[str], answers: Mapping[str, Verification]) -> Coverage:
-        dois = sorted(dois)
-        unchecked: dict[str, str] = {}
-        for doi in dois:
-            answer = answers.get(doi)
-            if answer is None:
-                unchecked[doi] = "not looked up"
-            elif answer.outcome is Outcome.UNVERIFIED:
-                unchecked[doi] = answer.detail or "no answer"
-            elif answer.stale_since:
-                unchecked[doi] = (
-                    f"service unreachable, answered from a cache of {answer.stale_since}"
-                )
-        return cls(len(dois), unchecked)
-
-    @property
-    def complete(self) -> bool:
-        return not self.unchecked
-
-
-@dataclass(frozen=True, slots=True)
-class RunResult:
-    findings: list[Finding]
-    files: int
-    pages: Sequence[PageSummary]
-    coverage: Coverage = field(default_factory=Coverage)
-
-    @property
-    def claims(self) -> int:
-        return sum(p.claims for p in self.pages)
-
-    @property
-    def references(self) -> int:
-        return sum(p.references for p in self.pages)
 
 
 @dataclass(slots=True)

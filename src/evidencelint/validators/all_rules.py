@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
+import json
 from collections.abc import Iterable
 
 from evidencelint.rule import Rule
@@ -47,13 +47,7 @@ def find_rule(name_or_code: str) -> Rule | None:
     return _BY_NAME.get(name_or_code) or _BY_CODE.get(name_or_code.upper())
 
 
-def rule_name(name_or_code: str) -> str | None:
-    """The rule's name for its name or its code (EL601, el601), or None."""
-    rule = find_rule(name_or_code.strip())
-    return rule.name if rule is not None else None
-
-
-def unknown_rule_hint(text: str) -> str:
-    """' (did you mean `review-overdue`?)' for a mistyped rule name, or ''."""
-    close = difflib.get_close_matches(text.strip().lower(), sorted(RULE_NAMES), n=1, cutoff=0.6)
-    return f" (did you mean `{close[0]}`?)" if close else ""
+def rules_json() -> str:
+    """`data/rules.json`: the names and codes `evidencelint.rule_names` reads."""
+    rows = [{"name": rule.name, "code": rule.code} for rule in RULES]
+    return json.dumps(rows, indent=1) + "\n"

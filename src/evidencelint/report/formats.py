@@ -364,3 +364,18 @@ def list_rules() -> str:
         f"  {rule.summary}{f' ({rule.severity_note})' if rule.severity_note else ''}\n"
         for rule in RULES
     )
+
+
+RULE_TABLE_START = "<!-- rule table: generated from the registry by scripts/regenerate.py -->"
+RULE_TABLE_END = "<!-- end of rule table -->"
+
+
+def rule_table_markdown() -> str:
+    """The README's rule table, between its two markers."""
+    rows = [
+        f"| {rule.code} | `{rule.name}` | {rule.severity_label or rule.severity.value} "
+        f"| {rule.summary}{f' ({rule.severity_note})' if rule.severity_note else ''} |"
+        for rule in RULES
+    ]
+    lines = [RULE_TABLE_START, "| code | name | default | finds |", "|---|---|---|---|"]
+    return "\n".join([*lines, *rows, RULE_TABLE_END]) + "\n"

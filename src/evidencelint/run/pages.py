@@ -23,7 +23,8 @@ from evidencelint.findings import Finding
 from evidencelint.load.yaml_loader import load_file
 from evidencelint.resolve.resolver import ReferenceEntry, SharedReferences, resolve_page
 from evidencelint.run.gates import Gates
-from evidencelint.validators import citations, dates, references, structure, wording
+from evidencelint.validators import structure
+from evidencelint.validators.all_rules import PAGE_CHECKS
 from evidencelint.validators.base import RuleContext
 
 
@@ -54,11 +55,8 @@ def scan_page(
     if doc is None:
         return scan
     page = resolve_page(doc, shared)
-    scan.findings += structure.check_page(page)
-    scan.findings += citations.check(page, ctx)
-    scan.findings += references.check(page, ctx)
-    scan.findings += dates.check(page, ctx)
-    scan.findings += wording.check(page, ctx)
+    for check in PAGE_CHECKS:
+        scan.findings += check(page, ctx)
     scan.summary = PageSummary.of(doc)
     scan.entries = tuple(
         dataclasses.replace(entry, source=doc.source.detach(entry.source_path))

@@ -1,39 +1,68 @@
-"""Every rule evidencelint knows: stable name, short code, default severity and doc."""
+"""The rule registry: every rule evidencelint knows, and the checks the run calls.
+
+A rule family is a module of this package that declares `RULES` (each rule's identity,
+doc and default severity; see `evidencelint.rule.Rule`) and the checks for the kinds of
+input its rules read (`Kind`):
+
+- `check_page(page, ctx)`: one resolved page;
+- the checks of DOI answers and of the whole run, which the run calls by name (see
+  `evidencelint.run.check`).
+
+Families are found here by listing the package, so adding a rule to a family, or a
+family of page rules, touches no other module (CONTRIBUTING.md, "Adding a rule").
+"""
 
 from __future__ import annotations
 
+import importlib
 import json
-from collections.abc import Iterable
+import pkgutil
+from collections.abc import Callable, Iterable
+from types import ModuleType
 
+from evidencelint.findings import Finding
+from evidencelint.resolve.resolver import ResolvedPage
 from evidencelint.rule import Rule
+from evidencelint.validators.base import RuleContext
+
+PageCheck = Callable[[ResolvedPage, RuleContext], Iterable[Finding]]
+
+FAMILY_ORDER = (
+    "structure",
+    "citations",
+    "references",
+    "dois",
+    "pubmed",
+    "integrity",
+    "dates",
+    "wording",
+)
+"""The order of the families in `evidencelint rules` and the README table; a family not
+named here comes after these, in the order of its module name."""
 
 
-def _all_rules() -> tuple[Rule, ...]:
-    from evidencelint.validators import (
-        citations,
-        dates,
-        dois,
-        integrity,
-        pubmed,
-        references,
-        structure,
-        wording,
+def _families() -> tuple[ModuleType, ...]:
+    import evidencelint.validators as package
+
+    names = [info.name for info in pkgutil.iter_modules(package.__path__)]
+    modules = [importlib.import_module(f"{package.__name__}.{name}") for name in names]
+    families = [module for module in modules if hasattr(module, "RULES")]
+    order = {name: index for index, name in enumerate(FAMILY_ORDER)}
+    return tuple(
+        sorted(
+            families,
+            key=lambda m: (order.get(m.__name__.rsplit(".", 1)[1], len(order)), m.__name__),
+        )
     )
 
-    modules: Iterable[tuple[Rule, ...]] = (
-        structure.RULES,
-        citations.RULES,
-        references.RULES,
-        dois.RULES,
-        pubmed.RULES,
-        integrity.RULES,
-        dates.RULES,
-        wording.RULES,
-    )
-    return tuple(rule for rules in modules for rule in rules)
 
+FAMILIES: tuple[ModuleType, ...] = _families()
+RULES: tuple[Rule, ...] = tuple(rule for family in FAMILIES for rule in family.RULES)
+PAGE_CHECKS: tuple[PageCheck, ...] = tuple(
+    family.check_page for family in FAMILIES if hasattr(family, "check_page")
+)
+"""What the run calls on every resolved page, each with the same two arguments."""
 
-RULES: tuple[Rule, ...] = _all_rules()
 RULE_NAMES: frozenset[str] = frozenset(rule.name for rule in RULES)
 _BY_NAME = {rule.name: rule for rule in RULES}
 _BY_CODE = {rule.code.upper(): rule for rule in RULES}

@@ -49,7 +49,7 @@ CITATION_AMBIGUOUS = Rule(
 RULES = (CITATION_MISSING, CITATION_UNRESOLVED, CITATION_AMBIGUOUS)
 
 
-def check(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
+def check_page(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
     for claim in page.claims:
         yield from _check_claim(page, claim)
 

@@ -89,7 +89,7 @@ def beyond_calendar(day: dt.date, months: int) -> bool:
     return day.year + (day.month - 1 + months) // 12 > dt.MAXYEAR
 
 
-def check(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
+def check_page(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
     doc = page.doc
     p = doc.page
     published = p.status is Status.PUBLISHED

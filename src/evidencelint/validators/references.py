@@ -58,7 +58,7 @@ DOI_CONFLICT = Rule(
 RULES = (REFERENCE_UNUSED, REFERENCE_DUPLICATE, DOI_INVALID, DOI_CONFLICT)
 
 
-def check(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
+def check_page(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
     doc = page.doc
     yield from doi_syntax(page.local, doc.page.id)
     local_dois = {

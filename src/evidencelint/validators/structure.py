@@ -10,7 +10,7 @@ from evidencelint.findings import Finding, Position, Severity
 from evidencelint.load.yaml_loader import LoadedYaml
 from evidencelint.resolve.resolver import ResolvedPage
 from evidencelint.rule import Rule
-from evidencelint.validators.base import report
+from evidencelint.validators.base import RuleContext, report
 
 YAML_SYNTAX = Rule(
     code="EL101",
@@ -83,7 +83,7 @@ def duplicate_page_ids(pages: Iterable[PageSummary]) -> Iterator[Finding]:
             )
 
 
-def check_page(resolved: ResolvedPage) -> Iterator[Finding]:
+def check_page(resolved: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
     """Claim ids unique within the page; no page-local key repeating a shared one."""
     doc = resolved.doc
     yield from _claim_ids(resolved)

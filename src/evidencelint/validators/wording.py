@@ -63,7 +63,7 @@ _STRENGTH_WORDS = {
 _GRADED_TYPES = frozenset({ReferenceType.SYSTEMATIC_REVIEW, ReferenceType.GUIDELINE})
 
 
-def check(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
+def check_page(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
     status = page.doc.page.status.value
     for claim in page.claims:
         grade = claim.claim.evidence

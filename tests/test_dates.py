@@ -11,8 +11,8 @@ import datetime as dt
 import pytest
 
 from evidencelint.config import Policy
+from evidencelint.content.review_dates import add_months
 from evidencelint.findings import Finding, Severity
-from evidencelint.validators.dates import add_months
 from tests.helpers import TODAY, Tree, only
 
 DATE_RULES = (

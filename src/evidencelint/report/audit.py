@@ -15,11 +15,11 @@ from typing import Any
 
 from evidencelint import __version__
 from evidencelint.config import Policy
+from evidencelint.content.review_dates import review_due
 from evidencelint.errors import UsageError
 from evidencelint.report.formats import coverage_json, finding_json, summary
 from evidencelint.results import RunResult
 from evidencelint.validators import dois, integrity, references
-from evidencelint.validators.dates import add_months
 
 _IDENTITY = ("name", "path", "page", "claim", "reference", "doi", "field")
 VERDICTS = frozenset(
@@ -73,11 +73,7 @@ def page_reviews(result: RunResult, policy: Policy, today: dt.date) -> list[dict
     """Each page's review state, most overdue first, undated pages before all."""
     rows = []
     for page in result.pages:
-        due = page.next_review or (
-            add_months(page.last_reviewed, policy.review_interval_months)
-            if page.last_reviewed
-            else None
-        )
+        due = review_due(page.last_reviewed, page.next_review, policy.review_interval_months)
         rows.append(
             {
                 "path": page.path,

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evidencelint import __version__
+from evidencelint import __version__, environment
 
 if TYPE_CHECKING:
     from evidencelint.config import Config
@@ -122,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, ConfigError | UsageError | WriteError):
             print(f"evidencelint: {terminal(exc)}", file=sys.stderr)
             return EXIT_FAILURE
-        if os.environ.get("EVIDENCELINT_DEBUG"):
+        if environment.get(environment.DEBUG):
             raise
         print(
             f"evidencelint: internal error: {type(exc).__name__}: {terminal(exc)} "

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
+from evidencelint import environment
 from evidencelint.config import Budget, Config, seconds_setting
 from evidencelint.verify.answers import CacheMode
 from evidencelint.verify.cache_first import CacheFirst
@@ -18,9 +19,9 @@ from evidencelint.verify.verifier import CrossrefVerifier, Progress
 if TYPE_CHECKING:
     from evidencelint.verify.client import CrossrefClient
 
-TIMEOUT_VARIABLE = "EVIDENCELINT_TIMEOUT"
+TIMEOUT_VARIABLE = environment.TIMEOUT
 """Seconds one DOI's Crossref lookups may take, retries included (ClientSettings.deadline)."""
-RUN_TIMEOUT_VARIABLE = "EVIDENCELINT_RUN_TIMEOUT"
+RUN_TIMEOUT_VARIABLE = environment.RUN_TIMEOUT
 """Seconds all of a run's lookups may take (ClientSettings.run_budget)."""
 
 
@@ -81,9 +82,9 @@ def budget_for(config: Config, *, audit: bool = False) -> Budget:
 def _budget(configured: Budget) -> Budget:
     """The configured budget, with the environment's settings winning."""
     doi, run = configured.doi, configured.run
-    if text := os.environ.get(TIMEOUT_VARIABLE, "").strip():
+    if text := environment.get(TIMEOUT_VARIABLE).strip():
         doi = seconds_setting(text, TIMEOUT_VARIABLE)
-    if text := os.environ.get(RUN_TIMEOUT_VARIABLE, "").strip():
+    if text := environment.get(RUN_TIMEOUT_VARIABLE).strip():
         run = seconds_setting(text, RUN_TIMEOUT_VARIABLE)
     return Budget(doi, run)
 

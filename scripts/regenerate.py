@@ -6,7 +6,7 @@
 
     python scripts/regenerate.py
 
-tests/test_rule_registry.py fails while any of them differs from what this writes.
+tests/validators/test_rule_registry.py fails while any of them differs from what this writes.
 """
 
 from __future__ import annotations

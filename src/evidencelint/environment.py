@@ -1,6 +1,6 @@
 """Every environment variable evidencelint reads, and the one place that reads them.
 
-docs/cli.md documents each (tests/test_docs.py checks that it does)."""
+docs/cli.md documents each (tests/project/test_docs.py checks that it does)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The real-world accuracy corpus (citations.yaml against records.json), and its scoring.
 
-Used by `tests/test_realworld.py` (zero false alarms, every defect found) and by
+Used by `tests/end_to_end/test_realworld.py` (zero false alarms, every defect found) and by
 `bench/accuracy.py` (the rates, with every false alarm and miss listed).
 """
 

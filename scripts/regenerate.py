@@ -16,6 +16,7 @@ from pathlib import Path
 from evidencelint.atomic import write_text_atomic
 from evidencelint.content.schema import write_schemas
 from evidencelint.report.formats import RULE_TABLE_END, RULE_TABLE_START, rule_table_markdown
+from evidencelint.rule_names import codes_by_name
 from evidencelint.validators.all_rules import rules_json
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,9 +29,10 @@ def readme_with_rule_table(readme: str) -> str:
 
 
 def main() -> int:
-    written = write_schemas(REPO / "schema")
     rules = REPO / "src/evidencelint/data/rules.json"
     write_text_atomic(rules, rules_json())
+    codes_by_name.cache_clear()  # the schema's rule-name enum is read from that file
+    written = write_schemas(REPO / "schema")
     readme = REPO / "README.md"
     write_text_atomic(readme, readme_with_rule_table(readme.read_text(encoding="utf-8")))
     for path in [*written, rules, readme]:

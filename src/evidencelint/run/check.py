@@ -164,7 +164,7 @@ def run_check(
     pubmed_lookup: PubmedLookup | None = None,
 ) -> RunResult:
     """Check pages in two passes. The first scans each page on its own, keeping little
-    of it (see `scan`); the second verifies every DOI at once, concurrently, then runs
+    of it (see `run.pages`); the second verifies every DOI at once, concurrently, then runs
     the checks that need the answers and those that look across pages."""
     collected = collect_files(arguments or [_shown(config.content)], config.root)
     files = collected.files

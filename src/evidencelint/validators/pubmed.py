@@ -2,7 +2,7 @@
 metadata-mismatch and to the notices (retracted, expression-of-concern, corrected,
 superseded): are a reference's PMID and PMCID right, and is the work still current?
 
-These rules read PubMed's and PMC's answers (registry/pubmed.py); they never talk to a
+These rules read PubMed's and PMC's answers (verify/pubmed.py); they never talk to a
 registry. A notice PubMed marks is merged with the finding Crossref's record gave for
 the same reference and rule: one finding per notice, naming both sources.
 """

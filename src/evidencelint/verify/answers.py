@@ -1,6 +1,6 @@
 """Registry answers and how the cache is read, with the standard library alone.
 
-requests-cache writes the cache (registry/cache.py). A run whose answers are all in it
+requests-cache writes the cache (verify/cache.py). A run whose answers are all in it
 reads them here instead, without importing requests and requests-cache at all: on this
 project's machine that import is a third of what a pre-commit hook costs. This reader
 depends on two things only: the cache key, which is ours (`answer_key`), and the way

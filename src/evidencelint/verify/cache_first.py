@@ -1,6 +1,6 @@
 """The registry as the verifier sees it: the cache first, the service only when needed.
 
-Answers the cache holds are read with the standard library (registry/answers.py); the
+Answers the cache holds are read with the standard library (verify/answers.py); the
 HTTP client, and with it requests and requests-cache, is built on the first question
 the cache cannot answer. A warm run never builds it.
 """

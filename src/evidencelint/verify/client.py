@@ -6,7 +6,7 @@ retries with exponential backoff and jitter. Every failure is returned as a `Fet
 with status "failed" and a reason, never raised: a service fault is not a verdict.
 
 Nothing waits without end: a DOI's lookups, retries included, share one deadline,
-enforced on each whole exchange (registry/exchange.py); the run's verification has a
+enforced on each whole exchange (verify/exchange.py); the run's verification has a
 budget of its own; and a service that stops answering or keeps refusing is asked no
 more in the run (`_count_fruitless`, `_hold`), so that the remaining lookups fail at once.
 

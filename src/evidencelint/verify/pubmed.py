@@ -2,7 +2,7 @@
 second registry client, and with Crossref's the only network code.
 
 Identifiers are asked in batches (up to 200 a request, both services' limit), each
-answer cached on its own (registry/pubmed_cache.py). NCBI allows 3 requests a second
+answer cached on its own (verify/pubmed_cache.py). NCBI allows 3 requests a second
 without an API key and 10 with one (`EVIDENCELINT_NCBI_API_KEY`); requests are spaced
 by the same RateLimiter Crossref's client uses, and both services share it. NCBI sends
 no Retry-After: a 429 holds every request back by a backoff of our own (1, 2, 4... s,

@@ -1,5 +1,5 @@
 """Build the PubMed lookup a command asked for, from its flags and the configuration
-(the twin of registry/factory.py for the second registry)."""
+(the twin of verify/factory.py for the second registry)."""
 
 from __future__ import annotations
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import importlib
 import json
-import pkgutil
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from types import ModuleType
 
 from evidencelint.findings import Finding
@@ -44,7 +44,8 @@ named here comes after these, in the order of its module name."""
 def _families() -> tuple[ModuleType, ...]:
     import evidencelint.validators as package
 
-    names = [info.name for info in pkgutil.iter_modules(package.__path__)]
+    folder = Path(package.__file__ or ".").parent
+    names = sorted(path.stem for path in folder.glob("*.py") if not path.stem.startswith("_"))
     modules = [importlib.import_module(f"{package.__name__}.{name}") for name in names]
     families = [module for module in modules if hasattr(module, "RULES")]
     order = {name: index for index, name in enumerate(FAMILY_ORDER)}

@@ -197,22 +197,25 @@ def _audit(args: argparse.Namespace) -> int:
     result, config, today = _run(args, refresh=not args.offline)
     _say_if_empty(result, args, config)
     document = build_audit(result, today, config.policy, previous)
+    since = document.since
     out: Path = args.out
     # One set: all three reports are replaced, or none (see atomic.write_set).
     write_set(
         {
-            out / "report.json": json_text(json.dumps(document, indent=2, ensure_ascii=False))
+            out / "report.json": json_text(
+                json.dumps(document.to_json(), indent=2, ensure_ascii=False)
+            )
             + "\n",
             out / "report.md": render_markdown(document),
             out / "report.html": render_html(document),
         }
     )
-    s = document["summary"]
-    new = f", {len(document['since']['new'])} new since {terminal(args.since)}" if previous else ""
-    carried = document["since"]["not_rechecked"] if previous else []
+    s = document.summary
+    new = f", {len(since.new)} new since {terminal(args.since)}" if since is not None else ""
+    carried = since.not_rechecked if since is not None else []
     if carried:
         new += f", {len(carried)} earlier verdicts not re-checked"
-    notice = document["verification"]["notice"]
+    notice = document.verification["notice"]
     if notice:
         print(f"evidencelint audit: verification incomplete: {terminal(notice)}", file=sys.stderr)
     print(

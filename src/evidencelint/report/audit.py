@@ -1,8 +1,9 @@
 """The scheduled audit: everything published, re-verified, as data for the reports.
 
-`build_audit` turns a check run into one JSON-ready document (findings in the contract's
+`build_audit` turns a check run into one `AuditDocument` (findings in the contract's
 shape, pages with their review dates, the policy, and what changed since a previous
-audit); the Markdown and HTML reports are views of that document.
+audit; see `report.audit_document`); report.json is its `to_json()`, and the Markdown and
+HTML reports render it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from evidencelint import __version__
 from evidencelint.config import Policy
 from evidencelint.content.review_dates import review_due
 from evidencelint.errors import UsageError
+from evidencelint.report.audit_document import AuditDocument, Changes, FindingRow, PageReview
 from evidencelint.report.formats import coverage_json, finding_json, summary
 from evidencelint.results import RunResult
 from evidencelint.validators import dois, integrity, references
@@ -36,14 +38,14 @@ def build_audit(
     today: dt.date,
     policy: Policy,
     previous: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> AuditDocument:
     # Not checked this run: what the answers say, and every DOI a doi-unverified
     # finding names, whatever its wording.
     unchecked = set(result.coverage.unchecked) | {
         f.doi for f in result.findings if f.name == "doi-unverified" and f.doi is not None
     }
     known = _last_verified(previous) if previous is not None else {}
-    findings = []
+    findings: list[FindingRow] = []
     for finding in result.findings:
         row = finding_json(finding)
         if finding.doi is None:
@@ -53,43 +55,36 @@ def build_audit(
         else:
             row["last_verified"] = today.isoformat()
         findings.append(row)
-    document: dict[str, Any] = {
-        "tool": "evidencelint",
-        "version": __version__,
-        "today": today.isoformat(),
-        "audit": True,
-        "verification": coverage_json(result.coverage),
-        "policy": policy.to_json(),
-        "findings": findings,
-        "summary": summary(result),
-        "pages": page_reviews(result, policy, today),
-    }
-    if previous is not None:
-        document["since"] = changes(previous, findings, unchecked)
-    return document
+    return AuditDocument(
+        version=__version__,
+        today=today.isoformat(),
+        verification=coverage_json(result.coverage),
+        policy=policy.to_json(),
+        findings=findings,
+        summary=summary(result),
+        pages=page_reviews(result, policy, today),
+        since=changes(previous, findings, unchecked) if previous is not None else None,
+    )
 
 
-def page_reviews(result: RunResult, policy: Policy, today: dt.date) -> list[dict[str, Any]]:
+def page_reviews(result: RunResult, policy: Policy, today: dt.date) -> list[PageReview]:
     """Each page's review state, most overdue first, undated pages before all."""
     rows = []
     for page in result.pages:
         due = review_due(page.last_reviewed, page.next_review, policy.review_interval_months)
         rows.append(
-            {
-                "path": page.path,
-                "page": page.id,
-                "title": page.title,
-                "status": page.status,
-                "last_reviewed": page.last_reviewed.isoformat() if page.last_reviewed else None,
-                "due": due.isoformat() if due else None,
-                "days_overdue": (today - due).days if due else None,
-                "reviewed_by": page.reviewed_by,
-            }
+            PageReview(
+                path=page.path,
+                page=page.id,
+                title=page.title,
+                status=page.status,
+                last_reviewed=page.last_reviewed.isoformat() if page.last_reviewed else None,
+                due=due.isoformat() if due else None,
+                days_overdue=(today - due).days if due else None,
+                reviewed_by=page.reviewed_by,
+            )
         )
-    return sorted(
-        rows,
-        key=lambda r: (r["due"] is not None, -(r["days_overdue"] or 0), r["path"]),
-    )
+    return sorted(rows, key=lambda r: (r.due is not None, -(r.days_overdue or 0), r.path))
 
 
 def _identity(finding: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -127,14 +122,15 @@ def changes(
     previous: Mapping[str, Any],
     findings: Sequence[Mapping[str, Any]],
     unchecked: set[str] | frozenset[str] = frozenset(),
-) -> dict[str, Any]:
+) -> Changes:
     """New and resolved findings since `previous`. A previous registry verdict whose
     DOI could not be checked this run (`unchecked`) is not resolved: it is carried
     forward as `not_rechecked`, with the date it was last verified."""
     before = {_identity(f): f for f in _previous_findings(previous)}
     now = {_identity(f): f for f in findings}
     dates = _last_verified(previous)
-    resolved, carried = [], []
+    resolved: list[FindingRow] = []
+    carried: list[FindingRow] = []
     for key, f in before.items():
         if key in now:
             continue
@@ -142,12 +138,13 @@ def changes(
             carried.append({**f, "last_verified": dates.get(key)})
         else:
             resolved.append(f)
-    return {
-        "previous_today": previous.get("today"),
-        "new": [f for key, f in now.items() if key not in before],
-        "resolved": resolved,
-        "not_rechecked": carried,
-    }
+    today = previous.get("today")
+    return Changes(
+        previous_today=today if isinstance(today, str) else None,
+        new=[f for key, f in now.items() if key not in before],
+        resolved=resolved,
+        not_rechecked=carried,
+    )
 
 
 def load_previous(path: Path) -> dict[str, Any]:

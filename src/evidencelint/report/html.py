@@ -9,12 +9,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from evidencelint.escape import html as escape
-from evidencelint.report.markdown import (
+from evidencelint.report.audit_document import (
     INTEGRITY,
+    AuditDocument,
+    Changes,
+    PageReview,
     all_verified,
-    carried_forward,
     change_groups,
     coverage_notice,
+    not_rechecked,
     nothing_changed,
     pages_due,
     review_state,
@@ -86,15 +89,13 @@ def bar_chart(rows: Sequence[tuple[str, float, str]], unit: str = "") -> str:
     return "".join(parts)
 
 
-def _due_by_month(
-    pages: Sequence[Mapping[str, Any]], today: dt.date
-) -> list[tuple[str, float, str]]:
+def _due_by_month(pages: Sequence[PageReview], today: dt.date) -> list[tuple[str, float, str]]:
     counts: Counter[str] = Counter()
     for page in pages:
-        if page["due"] is None:
+        if page.due is None:
             counts["no review date"] += 1
             continue
-        due = dt.date.fromisoformat(page["due"])
+        due = dt.date.fromisoformat(page.due)
         counts["overdue" if due < today else due.strftime("%Y-%m")] += 1
     rows = [("overdue", float(counts["overdue"]), "overdue")]
     year, month = today.year, today.month
@@ -107,18 +108,18 @@ def _due_by_month(
     return rows
 
 
-def _ages(pages: Sequence[Mapping[str, Any]], today: dt.date) -> list[tuple[str, float, str]]:
+def _ages(pages: Sequence[PageReview], today: dt.date) -> list[tuple[str, float, str]]:
     rows = []
     for page in pages:
-        if page["last_reviewed"] is None:
-            rows.append((page["title"], 0.0, "none"))
+        if page.last_reviewed is None:
+            rows.append((page.title, 0.0, "none"))
             continue
-        years = (today - dt.date.fromisoformat(page["last_reviewed"])).days / 365.25
+        years = (today - dt.date.fromisoformat(page.last_reviewed)).days / 365.25
         rows.append(
             (
-                page["title"],
+                page.title,
                 round(years, 1),
-                "overdue" if (page["days_overdue"] or 0) > 0 else "bar",
+                "overdue" if (page.days_overdue or 0) > 0 else "bar",
             )
         )
     return rows
@@ -162,10 +163,10 @@ def _finding_rows(findings: Sequence[Finding], advice: bool = False) -> list[lis
     return rows
 
 
-def render_audit(document: Mapping[str, Any]) -> str:
-    today = dt.date.fromisoformat(document["today"])
-    findings, pages, summary = document["findings"], document["pages"], document["summary"]
-    policy = document["policy"]
+def render_audit(document: AuditDocument) -> str:
+    today = dt.date.fromisoformat(document.today)
+    findings, pages, summary = document.findings, document.pages, document.summary
+    policy, verification = document.policy, document.verification
     cards = "".join(
         f'<div class="card {cls}"><b>{summary[key]}</b>{label}</div>'
         for key, label, cls in (
@@ -180,28 +181,27 @@ def render_audit(document: Mapping[str, Any]) -> str:
     window = policy["due_soon_days"]
     due_rows = [
         [
-            escape(p["title"]),
-            f"<code>{escape(p['path'])}</code>",
-            escape(p["last_reviewed"] or "never"),
-            escape(p["due"] or "—"),
+            escape(p.title),
+            f"<code>{escape(p.path)}</code>",
+            escape(p.last_reviewed or "never"),
+            escape(p.due or "—"),
             escape(review_state(p)),
-            escape(p["reviewed_by"] or "—"),
+            escape(p.reviewed_by or "—"),
         ]
         for p in pages_due(document)
     ]
-    notice = coverage_notice(document)
+    notice = coverage_notice(verification)
     sections = [
-        f"<h1>Evidence audit, {escape(document['today'])}</h1>",
+        f"<h1>Evidence audit, {escape(document.today)}</h1>",
         *([_notice_html(notice)] if notice else []),
         f'<p class="muted">Policy: review every {policy["review_interval_months"]} months; '
         f"due-soon window {window} days; evidence older than "
         f"{policy['evidence_max_age_years']} years reported. "
-        f"evidencelint {escape(document['version'])}.</p>",
+        f"evidencelint {escape(document.version)}.</p>",
         f'<div class="summary">{cards}</div>',
     ]
-    since = document.get("since")
-    if since is not None:
-        sections.append(_changes_html(since))
+    if document.since is not None:
+        sections.append(_changes_html(document.since))
     sections += [
         '<h2>Charts</h2><div class="charts">',
         _figure("Reviews falling due, next 12 months", bar_chart(_due_by_month(pages, today))),
@@ -211,7 +211,7 @@ def render_audit(document: Mapping[str, Any]) -> str:
             "Retracted, withdrawn, corrected or superseded evidence by page",
             bar_chart(_integrity_by_page(findings))
             if notice is None or _integrity_by_page(findings)
-            else f'<p class="muted">{escape(nothing_changed(document))}</p>',
+            else f'<p class="muted">{escape(nothing_changed(verification))}</p>',
         ),
         "</div>",
         '<h2 id="overdue">Reviews overdue and due soon</h2>',
@@ -224,10 +224,10 @@ def render_audit(document: Mapping[str, Any]) -> str:
         _table(
             ["", "where", "rule", "what", "what to do"],
             _finding_rows(
-                [f for f in [*findings, *carried_forward(document)] if f["name"] in INTEGRITY],
+                [f for f in [*findings, *not_rechecked(document.since)] if f["name"] in INTEGRITY],
                 advice=True,
             ),
-            nothing_changed(document),
+            nothing_changed(verification),
         ),
         "<h2>Uncited claims</h2>",
         _table(
@@ -239,7 +239,7 @@ def render_audit(document: Mapping[str, Any]) -> str:
         _table(
             ["", "where", "rule", "message"],
             _finding_rows([f for f in findings if f["name"] == "doi-unverified"]),
-            all_verified(document),
+            all_verified(verification),
         ),
         "<h2>All findings</h2>",
         _table(["", "where", "rule", "message"], _finding_rows(findings), "No findings."),
@@ -248,7 +248,7 @@ def render_audit(document: Mapping[str, Any]) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Evidence audit {escape(document['today'])}</title><style>{CSS}</style></head>"
+        f"<title>Evidence audit {escape(document.today)}</title><style>{CSS}</style></head>"
         f"<body><main>\n{body}\n</main></body></html>\n"
     )
 
@@ -257,11 +257,9 @@ def _notice_html(notice: str) -> str:
     return f'<p class="notice" role="alert"><b>Verification incomplete: {escape(notice)}.</b></p>'
 
 
-def _changes_html(since: Mapping[str, Any]) -> str:
-    new, resolved, carried = since["new"], since["resolved"], since.get("not_rechecked")
-    title = (
-        f"<h2>Changed since {escape(str(since.get('previous_today') or 'the previous audit'))}</h2>"
-    )
+def _changes_html(since: Changes) -> str:
+    new, resolved, carried = since.new, since.resolved, since.not_rechecked
+    title = f"<h2>Changed since {escape(str(since.previous_today or 'the previous audit'))}</h2>"
     if not new and not resolved and not carried:
         return title + '<p class="muted">Nothing changed since the previous audit.</p>'
     parts = [title]

@@ -119,7 +119,7 @@ def expire_cache(folder: Path, days: int = 60) -> int:
     waiting a month); how many there were."""
     from requests_cache.backends.sqlite import SQLiteCache
 
-    from evidencelint.verify.cache import CACHE_FILE
+    from evidencelint.verify.cache_health import CACHE_FILE
 
     cache = SQLiteCache(folder / CACHE_FILE, serializer="json")
     past = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from evidencelint.verify.cache import CACHE_FILE
+from evidencelint.verify.cache_health import CACHE_FILE
 from tests.cli_runs import STARTUP, Run, finish, run, start
 from tests.crossref_server import CrossrefServer
 from tests.end_to_end.test_faults import (

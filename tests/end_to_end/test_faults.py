@@ -32,7 +32,7 @@ import pytest
 from requests_cache.backends.sqlite import SQLiteCache
 
 from evidencelint.config import CHECK_BUDGET, Config, ConfigError
-from evidencelint.verify.cache import CACHE_FILE
+from evidencelint.verify.cache_health import CACHE_FILE
 from evidencelint.verify.client import MAX_REDIRECTS, ClientSettings
 from evidencelint.verify.factory import build_verifier
 from evidencelint.verify.limits import PUBLIC, SAFETY_MARGIN

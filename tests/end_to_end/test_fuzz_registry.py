@@ -52,8 +52,8 @@ from evidencelint.validators import integrity
 from evidencelint.validators.all_rules import RULE_NAMES
 from evidencelint.validators.base import RuleContext
 from evidencelint.validators.matching import compare
-from evidencelint.verify.answers import NOT_FOUND_BODY
-from evidencelint.verify.client import CacheMode, ClientSettings, CrossrefClient
+from evidencelint.verify.answers import NOT_FOUND_BODY, CacheMode
+from evidencelint.verify.client import ClientSettings, CrossrefClient
 from evidencelint.verify.record import MAX_TEXT, WorkRecord, parse_work
 from evidencelint.verify.verdicts import Outcome, Verification
 from evidencelint.verify.verifier import CrossrefVerifier

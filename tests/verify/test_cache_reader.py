@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from evidencelint.verify.answers import (
-    CACHE_FILE,
     CacheMode,
     CacheReader,
     agency_url,
@@ -23,6 +22,7 @@ from evidencelint.verify.answers import (
     work_url,
 )
 from evidencelint.verify.cache_first import CacheFirst
+from evidencelint.verify.cache_health import CACHE_FILE
 from evidencelint.verify.client import ClientSettings, CrossrefClient
 from tests.crossref_server import CrossrefServer
 from tests.helpers import MINIMAL_PAGE, Tree

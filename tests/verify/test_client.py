@@ -22,14 +22,13 @@ from requests_cache.backends.sqlite import SQLiteCache
 from requests_cache.models.response import CachedResponse
 
 from evidencelint import __version__
-from evidencelint.verify.cache import CACHE_FILE
+from evidencelint.verify.answers import CacheMode, Fetched
+from evidencelint.verify.cache_health import CACHE_FILE
 from evidencelint.verify.client import (
     MAX_RETRY_AFTER,
     PROJECT_URL,
-    CacheMode,
     ClientSettings,
     CrossrefClient,
-    Fetched,
 )
 from tests.crossref_server import (
     CrossrefServer,

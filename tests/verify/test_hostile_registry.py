@@ -25,7 +25,7 @@ from urllib.parse import unquote
 import pytest
 
 from evidencelint.verify.answers import answer_key, work_url
-from evidencelint.verify.cache import CACHE_FILE
+from evidencelint.verify.cache_health import CACHE_FILE
 from tests.cli_runs import STARTUP, Run, run
 from tests.crossref_server import CrossrefServer, status
 from tests.end_to_end.test_faults import page, work

@@ -24,8 +24,9 @@ from evidencelint.cli import main
 from evidencelint.config import Config
 from evidencelint.findings import Finding, Severity
 from evidencelint.verify import client as client_module
-from evidencelint.verify.cache import CACHE_FILE
-from evidencelint.verify.client import CacheMode, ClientSettings, CrossrefClient
+from evidencelint.verify.answers import CacheMode
+from evidencelint.verify.cache_health import CACHE_FILE
+from evidencelint.verify.client import ClientSettings, CrossrefClient
 from evidencelint.verify.factory import build_verifier
 from evidencelint.verify.verdicts import Outcome
 from evidencelint.verify.verifier import CrossrefVerifier

@@ -19,8 +19,7 @@ from evidencelint.config import Policy
 from evidencelint.content.review_dates import review_due
 from evidencelint.errors import UsageError
 from evidencelint.report.audit_document import AuditDocument, Changes, FindingRow, PageReview
-from evidencelint.report.formats import coverage_json, finding_json, summary
-from evidencelint.results import RunResult
+from evidencelint.results import RunResult, coverage_json, finding_json, summary
 from evidencelint.validators import dois, integrity, references
 
 _IDENTITY = ("name", "path", "page", "claim", "reference", "doi", "field")

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from evidencelint import __version__
 from evidencelint.escape import (
@@ -18,7 +17,7 @@ from evidencelint.escape import (
     uri_path,
 )
 from evidencelint.findings import Finding, Severity
-from evidencelint.results import Coverage, RunResult
+from evidencelint.results import RunResult, check_document, plural, summary
 from evidencelint.terminal import severity_label
 from evidencelint.validators.all_rules import RULES, find_rule
 from evidencelint.verify.verdicts import SILENT
@@ -40,50 +39,6 @@ def render(fmt: str, result: RunResult, today: dt.date, colour: bool = False) ->
     return renderers[fmt](result, today)
 
 
-def summary(result: RunResult) -> dict[str, int]:
-    counts = Counter(f.severity for f in result.findings)
-    return {
-        "files": result.files,
-        "pages": len(result.pages),
-        "claims": result.claims,
-        "references": result.references,
-        "errors": counts[Severity.ERROR],
-        "warnings": counts[Severity.WARNING],
-        "infos": counts[Severity.INFO],
-    }
-
-
-def coverage_json(coverage: Coverage) -> dict[str, Any]:
-    """How much of the run was verified, for reports to open with when not all of it."""
-    reasons = Counter(coverage.unchecked.values())
-    return {
-        "dois": coverage.dois,
-        "checked": coverage.dois - len(coverage.unchecked),
-        "unchecked": len(coverage.unchecked),
-        "complete": coverage.complete,
-        "reasons": dict(reasons.most_common()),
-        "notice": coverage_notice(coverage.dois, reasons),
-    }
-
-
-def coverage_notice(dois: int, reasons: Counter[str] | dict[str, int]) -> str | None:
-    """'17 of 17 DOIs could not be checked: <why>; ...', or None when all were checked."""
-    reasons = Counter(reasons)
-    unchecked = sum(reasons.values())
-    if not unchecked:
-        return None
-    if len(reasons) == 1:
-        why = next(iter(reasons))
-    else:
-        why = "; ".join(f"{reason} ({n})" for reason, n in reasons.most_common())
-    why = " ".join(why.split())  # one line, whatever the registry said
-    return (
-        f"{unchecked} of {_plural(dois, 'DOI')} could not be checked: {why}; what follows "
-        "says nothing about whether those works were retracted, withdrawn, corrected or "
-        "superseded"
-    )
-
-
 def render_text(result: RunResult, today: dt.date, colour: bool = False) -> str:
     """`path:line:col: CODE name severity: message` a line (the contract's
     `path:line:col: CODE name message`, the message led by the severity after page
@@ -100,10 +55,10 @@ def render_text(result: RunResult, today: dt.date, colour: bool = False) -> str:
     s = summary(result)
     blocking = f"; {blocking_note(result.findings)}" if result.findings else ""
     lines.append(
-        f"{_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}, "
-        f"{_plural(s['infos'], 'info')} in {_plural(s['files'], 'file')} "
-        f"({_plural(s['pages'], 'page')}, {_plural(s['claims'], 'claim')}, "
-        f"{_plural(s['references'], 'reference')}){blocking}"
+        f"{plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')}, "
+        f"{plural(s['infos'], 'info')} in {plural(s['files'], 'file')} "
+        f"({plural(s['pages'], 'page')}, {plural(s['claims'], 'claim')}, "
+        f"{plural(s['references'], 'reference')}){blocking}"
     )
     return "\n".join(lines) + "\n"
 
@@ -116,7 +71,7 @@ def blocking_note(findings: Sequence[Finding]) -> str:
     total = sum(errors.values())
     rules = ", ".join(f"{rule} ({n})" for rule, n in sorted(errors.items()))
     verb = "blocks" if total == 1 else "block"
-    return f"{_plural(total, 'error')} {verb} the commit: {rules}"
+    return f"{plural(total, 'error')} {verb} the commit: {rules}"
 
 
 def unanswered_notice(findings: list[Finding]) -> tuple[list[Finding], str]:
@@ -135,7 +90,7 @@ def unanswered_notice(findings: list[Finding]) -> tuple[list[Finding], str]:
     worst = min((f.severity for f in silent), key=_SEVERITY_ORDER.index)
     kept = [f for f in findings if not (f.name == "doi-unverified" and _SILENT_MARK in f.message)]
     notice = (
-        f"{SILENT}: {_plural(len(dois), 'DOI')} not checked ({why}); each is a "
+        f"{SILENT}: {plural(len(dois), 'DOI')} not checked ({why}); each is a "
         f"doi-unverified {worst.value}, listed one by one with --format json"
     )
     return kept, notice
@@ -145,44 +100,10 @@ _SILENT_MARK = f"could not be verified: {SILENT}"
 _SEVERITY_ORDER = [Severity.ERROR, Severity.WARNING, Severity.INFO]
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def finding_json(finding: Finding) -> dict[str, Any]:
-    return {
-        "code": finding.code,
-        "name": finding.name,
-        "severity": finding.severity.value,
-        "path": finding.path,
-        "line": finding.line,
-        "column": finding.column,
-        "message": finding.message,
-        "page": finding.page,
-        "claim": finding.claim,
-        "reference": finding.reference,
-        "doi": finding.doi,
-        "field": finding.field,
-        "expected": finding.expected,
-        "actual": finding.actual,
-    }
-
-
 def render_markdown(result: RunResult, today: dt.date) -> str:
     from evidencelint.report.markdown import render_check
 
     return render_check(check_document(result, today))
-
-
-def check_document(result: RunResult, today: dt.date) -> dict[str, Any]:
-    return {
-        "tool": "evidencelint",
-        "version": __version__,
-        "today": today.isoformat(),
-        "verification": coverage_json(result.coverage),
-        "findings": [finding_json(f) for f in result.findings],
-        "summary": summary(result),
-    }
 
 
 def render_json(result: RunResult, today: dt.date) -> str:
@@ -226,7 +147,7 @@ def annotated(findings: Sequence[Finding]) -> tuple[list[Finding], dict[Severity
 
 def _more_annotation(level: Severity, hidden: dict[Severity, int]) -> str:
     total = sum(hidden.values())
-    counts = ", ".join(_plural(n, s.value) for s, n in hidden.items())
+    counts = ", ".join(plural(n, s.value) for s, n in hidden.items())
     title = github_property(f"evidencelint: {total} more")
     return (
         f"::{_GITHUB_LEVEL[level]} title={title}::{total} more findings ({counts}) are not "
@@ -255,8 +176,8 @@ def render_github(result: RunResult, today: dt.date) -> str:
             lines.append(_more_annotation(f.severity, hidden))
     s = summary(result)
     lines.append(
-        f"evidencelint: {_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}, "
-        f"{_plural(s['infos'], 'info')} in {_plural(s['files'], 'file')}"
+        f"evidencelint: {plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')}, "
+        f"{plural(s['infos'], 'info')} in {plural(s['files'], 'file')}"
     )
     return "\n".join(lines) + "\n"
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-from evidencelint.verify.cache_health import CACHE_FILE as CACHE_FILE  # re-exported
+from evidencelint.verify.cache_health import CACHE_FILE
 
 DEFAULT_DEADLINE = 60.0
 """Seconds one DOI's lookups may take by default, retries included; a hung service

@@ -25,8 +25,7 @@ from requests_cache.backends.sqlite import SQLiteCache
 from requests_cache.serializers import json_serializer
 
 from evidencelint.verify.answers import StoredAnswer, usable
-from evidencelint.verify.cache_health import BUSY_TIMEOUT_MS, is_damage, mark_suspect
-from evidencelint.verify.cache_health import CACHE_FILE as CACHE_FILE  # known from here
+from evidencelint.verify.cache_health import BUSY_TIMEOUT_MS, CACHE_FILE, is_damage, mark_suspect
 
 # requests-cache logs an unreadable entry as an error; here that is a cache miss, not
 # something to print on a command's stderr.

@@ -35,10 +35,12 @@ import requests
 import urllib3
 
 from evidencelint import __version__
-from evidencelint.verify.answers import DEFAULT_DEADLINE as DEFAULT_DEADLINE  # re-exported
 from evidencelint.verify.answers import (
+    DEFAULT_DEADLINE,
     NOT_FOUND_BODY,
+    CacheMode,
     DoiClock,
+    Fetched,
     StoredAnswer,
     agency_url,
     answer_key,
@@ -48,8 +50,6 @@ from evidencelint.verify.answers import (
     trusted,
     work_url,
 )
-from evidencelint.verify.answers import CacheMode as CacheMode  # re-exported
-from evidencelint.verify.answers import Fetched as Fetched  # re-exported
 from evidencelint.verify.exchange import Answer, ExchangeFailed, exchange, new_session
 from evidencelint.verify.limits import (
     POLITE,

@@ -13,8 +13,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from evidencelint.model import Certainty
-from evidencelint.wording import overstated
+from evidencelint.content.model import Certainty
+from evidencelint.content.wording import overstated
 
 DATA = Path(__file__).resolve().parent / "data" / "claim_wording.txt"
 

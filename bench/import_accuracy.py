@@ -130,8 +130,8 @@ def discovery(base_url: str) -> dict[str, Any]:
     from evidencelint.importer.discovery import MARGIN, Discoverer, judge
     from evidencelint.importer.references import find_references
     from evidencelint.importer.source import read_page
-    from evidencelint.registry.client import ClientSettings, CrossrefClient
-    from evidencelint.registry.search import candidates
+    from evidencelint.verify.client import ClientSettings, CrossrefClient
+    from evidencelint.verify.search import candidates
 
     truth: dict[str, str | None] = {
         k: v

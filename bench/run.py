@@ -32,8 +32,9 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 import generate  # noqa: E402
-import verify  # noqa: E402
 from tests.crossref_server import CrossrefServer  # noqa: E402
+
+import verify  # noqa: E402
 
 TODAY = "2026-11-21"
 POOL = 1000
@@ -159,8 +160,9 @@ def one_file(work: Path, server: CrossrefServer, pages: int) -> Figures:
     walls5 = [timed_process(check_command(*five), root, env)[0] for _ in range(5)]
     python = [timed_process([sys.executable, "-c", "pass"], root, env)[0] for _ in range(10)]
     # What `check` imports (the CLI module itself imports the rest on demand).
-    check_modules = "import evidencelint.cli, evidencelint.engine, evidencelint.report, " + (
-        "evidencelint.registry.factory"
+    check_modules = (
+        "import evidencelint.cli, evidencelint.run.check, evidencelint.report.formats, "
+        "evidencelint.verify.factory"
     )
     imports = [
         timed_process([sys.executable, "-c", check_modules], root, env)[0] for _ in range(10)

@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from evidencelint.matching import TITLE_THRESHOLD, title_similarity
+from evidencelint.validators.matching import TITLE_THRESHOLD, title_similarity
 
 
 class Pair(NamedTuple):

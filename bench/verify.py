@@ -21,8 +21,8 @@ sys.path.insert(0, str(REPO))
 
 from tests.crossref_server import CrossrefServer  # noqa: E402
 
-from evidencelint.registry.client import ClientSettings, CrossrefClient  # noqa: E402
-from evidencelint.registry.verifier import CrossrefVerifier  # noqa: E402
+from evidencelint.verify.client import ClientSettings, CrossrefClient  # noqa: E402
+from evidencelint.verify.verifier import CrossrefVerifier  # noqa: E402
 
 
 def synthetic_work(i: int) -> dict[str, object]:

@@ -27,9 +27,9 @@ sys.path.insert(0, str(REPO))
 
 from tests.pubmed_server import PubmedServer  # noqa: E402
 
-from evidencelint.registry.answers import CacheMode  # noqa: E402
-from evidencelint.registry.pubmed import NcbiSettings, PubmedLookup  # noqa: E402
-from evidencelint.verification import Outcome  # noqa: E402
+from evidencelint.verify.answers import CacheMode  # noqa: E402
+from evidencelint.verify.pubmed import NcbiSettings, PubmedLookup  # noqa: E402
+from evidencelint.verify.verdicts import Outcome  # noqa: E402
 
 
 def synthetic_summary(pmid: str) -> dict[str, object]:

@@ -7,7 +7,7 @@ abbreviation) and `journal_abbreviations_medicus.csv` (Index Medicus: full title
 abbreviation, two empty columns), as published in the `journals/` folder of
 https://github.com/JabRef/abbrv.jabref.org (CC0 1.0). Writes
 `src/evidencelint/data/journals.tsv.gz`: one line per listed journal, the normalised
-forms (`evidencelint.journals.keys`) of its title and abbreviation, tab-separated, sorted,
+forms (`evidencelint.resolve.journals.keys`) of its title and abbreviation, tab-separated, sorted,
 gzip'd without a timestamp so that an unchanged list rebuilds to identical bytes. Rerun it
 after changing how `journals.keys` normalises, or when the upstream files change.
 """
@@ -19,7 +19,7 @@ import gzip
 import sys
 from pathlib import Path
 
-from evidencelint.journals import DATA_FILE, keys
+from evidencelint.resolve.journals import DATA_FILE, keys
 
 SOURCES = ("journal_abbreviations_entrez.csv", "journal_abbreviations_medicus.csv")
 OUT = Path(__file__).resolve().parents[1] / "src" / "evidencelint" / "data" / DATA_FILE

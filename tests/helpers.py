@@ -8,9 +8,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from evidencelint.config import Config, Policy
-from evidencelint.engine import RunResult, run_check
 from evidencelint.findings import Finding
-from evidencelint.verification import SyntaxOnly, Verifier
+from evidencelint.results import RunResult
+from evidencelint.run.check import run_check
+from evidencelint.verify.verdicts import SyntaxOnly, Verifier
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -104,3 +105,28 @@ def only(findings: Sequence[Finding], name: str) -> list[Finding]:
 
 
 FindingFilter = Callable[[Sequence[Finding], str], list[Finding]]
+
+
+def one(findings: Sequence[Finding], name: str) -> Finding:
+    """The one finding called `name`; fails, listing them all, when there are none or several."""
+    matching = only(findings, name)
+    assert len(matching) == 1, findings
+    return matching[0]
+
+
+def expire_cache(folder: Path, days: int = 60) -> int:
+    """Re-store every answer cached in `folder` with an expiry `days` in the past (no
+    waiting a month); how many there were."""
+    from requests_cache.backends.sqlite import SQLiteCache
+
+    from evidencelint.verify.cache_health import CACHE_FILE
+
+    cache = SQLiteCache(folder / CACHE_FILE, serializer="json")
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+    try:
+        keys = list(cache.responses.keys())
+        for key in keys:
+            cache.save_response(cache.responses[key], cache_key=key, expires=past)
+        return len(keys)
+    finally:
+        cache.close()  # type: ignore[no-untyped-call]

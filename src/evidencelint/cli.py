@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evidencelint import __version__
+from evidencelint import __version__, environment
 
 if TYPE_CHECKING:
     from evidencelint.config import Config
-    from evidencelint.engine import RunResult
+    from evidencelint.results import RunResult
 
 EXIT_OK, EXIT_ERRORS, EXIT_FAILURE = 0, 1, 2
 
@@ -27,7 +26,7 @@ def _date(text: str) -> dt.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from evidencelint.report import FORMATS
+    from evidencelint.report.formats import FORMATS
 
     parser = argparse.ArgumentParser(
         prog="evidencelint",
@@ -116,13 +115,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         from evidencelint.atomic import WriteError
         from evidencelint.config import ConfigError
-        from evidencelint.engine import UsageError
+        from evidencelint.errors import UsageError
         from evidencelint.escape import terminal
 
         if isinstance(exc, ConfigError | UsageError | WriteError):
             print(f"evidencelint: {terminal(exc)}", file=sys.stderr)
             return EXIT_FAILURE
-        if os.environ.get("EVIDENCELINT_DEBUG"):
+        if environment.get(environment.DEBUG):
             raise
         print(
             f"evidencelint: internal error: {type(exc).__name__}: {terminal(exc)} "
@@ -134,10 +133,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, refresh: bool) -> tuple[RunResult, Config, dt.date]:
     from evidencelint.config import load_config
-    from evidencelint.engine import run_check
     from evidencelint.progress import progress_bar
-    from evidencelint.registry.factory import build_verifier
-    from evidencelint.registry.pubmed_factory import build_pubmed
+    from evidencelint.run.check import run_check
+    from evidencelint.verify.factory import build_verifier
+    from evidencelint.verify.pubmed_factory import build_pubmed
 
     config = load_config(args.config)
     today = args.today or dt.date.today()
@@ -173,7 +172,7 @@ def _exit_code(result: RunResult) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from evidencelint.report import render
+    from evidencelint.report.formats import render
     from evidencelint.terminal import wants_colour
 
     result, config, today = _run(args, refresh=args.refresh)
@@ -187,10 +186,10 @@ def _audit(args: argparse.Namespace) -> int:
     import json
 
     from evidencelint.atomic import write_set
-    from evidencelint.audit import build_audit, load_previous
     from evidencelint.escape import json_text, terminal
-    from evidencelint.report_html import render_audit as render_html
-    from evidencelint.report_markdown import render_audit as render_markdown
+    from evidencelint.report.audit import build_audit, load_previous
+    from evidencelint.report.html import render_audit as render_html
+    from evidencelint.report.markdown import render_audit as render_markdown
 
     previous = load_previous(args.since) if args.since is not None else None
     # An audit trusts no cached verdict: retractions and new versions appear after
@@ -198,22 +197,25 @@ def _audit(args: argparse.Namespace) -> int:
     result, config, today = _run(args, refresh=not args.offline)
     _say_if_empty(result, args, config)
     document = build_audit(result, today, config.policy, previous)
+    since = document.since
     out: Path = args.out
     # One set: all three reports are replaced, or none (see atomic.write_set).
     write_set(
         {
-            out / "report.json": json_text(json.dumps(document, indent=2, ensure_ascii=False))
+            out / "report.json": json_text(
+                json.dumps(document.to_json(), indent=2, ensure_ascii=False)
+            )
             + "\n",
             out / "report.md": render_markdown(document),
             out / "report.html": render_html(document),
         }
     )
-    s = document["summary"]
-    new = f", {len(document['since']['new'])} new since {terminal(args.since)}" if previous else ""
-    carried = document["since"]["not_rechecked"] if previous else []
+    s = document.summary
+    new = f", {len(since.new)} new since {terminal(args.since)}" if since is not None else ""
+    carried = since.not_rechecked if since is not None else []
     if carried:
         new += f", {len(carried)} earlier verdicts not re-checked"
-    notice = document["verification"]["notice"]
+    notice = document.verification["notice"]
     if notice:
         print(f"evidencelint audit: verification incomplete: {terminal(notice)}", file=sys.stderr)
     print(
@@ -247,7 +249,7 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from evidencelint.schema_export import write_schemas
+    from evidencelint.content.schema import write_schemas
 
     for path in write_schemas(args.out):
         print(f"wrote {path}")
@@ -255,14 +257,14 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from evidencelint.report import explain, list_rules
+    from evidencelint.report.formats import explain, list_rules
 
     if args.rule is None:
         sys.stdout.write(list_rules())
         return EXIT_OK
     text = explain(args.rule)
     if text is None:
-        from evidencelint.catalogue import unknown_rule_hint
+        from evidencelint.rule_names import unknown_rule_hint
 
         print(
             f"evidencelint: no rule named {args.rule!r}{unknown_rule_hint(args.rule)}; "

@@ -8,7 +8,6 @@ fall back to the default.
 from __future__ import annotations
 
 import math
-import os
 import re
 import sys
 import tomllib
@@ -18,8 +17,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from evidencelint import environment
 from evidencelint.escape import terminal
 from evidencelint.findings import Severity
+from evidencelint.rule_names import rule_name, unknown_rule_hint
 
 DEFAULT_CROSSREF_URL = "https://api.crossref.org"
 STATUSES = ("draft", "in-review", "published", "archived")
@@ -151,7 +152,7 @@ def load_config(
     environ: Mapping[str, str] | None = None,
 ) -> Config:
     cwd = cwd or Path.cwd()
-    environ = os.environ if environ is None else environ
+    environ = environment.current() if environ is None else environ
     source = explicit if explicit is not None else discover(cwd)
     if explicit is not None and explicit.is_dir():
         raise ConfigError(
@@ -229,7 +230,7 @@ def _build(
         gated_statuses=gated,
         evidence_grade_statuses=graded,
     )
-    cache_dir = environ.get("EVIDENCELINT_CACHE_DIR") or _get(table, "cache_dir", str, "")
+    cache_dir = environ.get(environment.CACHE_DIR) or _get(table, "cache_dir", str, "")
     crossref_url = _crossref_url(table, environ, where)
     budgets = {"check": CHECK_BUDGET, "audit": AUDIT_BUDGET}
     for key, (command, part) in _BUDGET_KEYS.items():
@@ -246,12 +247,10 @@ def _build(
         bibliographies=bibliographies,
         policy=policy,
         crossref_url=crossref_url,
-        mailto=environ.get("EVIDENCELINT_MAILTO") or _get(table, "mailto", str, "") or None,
-        ncbi_url=(environ.get("EVIDENCELINT_NCBI_URL") or _get(table, "ncbi_url", str, "")).rstrip(
-            "/"
-        )
+        mailto=environ.get(environment.MAILTO) or _get(table, "mailto", str, "") or None,
+        ncbi_url=(environ.get(environment.NCBI_URL) or _get(table, "ncbi_url", str, "")).rstrip("/")
         or None,
-        ncbi_api_key=environ.get("EVIDENCELINT_NCBI_API_KEY", "").strip() or None,
+        ncbi_api_key=environ.get(environment.NCBI_API_KEY, "").strip() or None,
         cache_dir=(root / cache_dir) if cache_dir else None,
         max_file_bytes=_positive(table, "max_file_bytes", 1024 * 1024, where),
         check_budget=budgets["check"],
@@ -262,7 +261,7 @@ def _build(
 def _crossref_url(table: Mapping[str, Any], environ: Mapping[str, str], where: str) -> str:
     """The registry's address: an http(s) URL with a host, else no DOI could be checked
     (and a typo would silently turn verification off)."""
-    from_env = environ.get("EVIDENCELINT_CROSSREF_URL")
+    from_env = environ.get(environment.CROSSREF_URL)
     url = from_env or _get(table, "crossref_url", str, DEFAULT_CROSSREF_URL)
     source = "EVIDENCELINT_CROSSREF_URL" if from_env else f"{where}: `crossref_url`"
     try:
@@ -339,9 +338,6 @@ def _bounded(value: int, key: str, limit: int, where: str) -> int:
 def _severities(table: Any, where: str) -> dict[str, Severity | None]:
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: `severity` must be a table of rule = level")
-    # late: the catalogue imports the rules
-    from evidencelint.catalogue import rule_name, unknown_rule_hint
-
     result: dict[str, Severity | None] = {}
     for written, level in table.items():
         name = rule_name(written)

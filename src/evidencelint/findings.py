@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from evidencelint.rule_names import codes_by_name
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -47,9 +49,7 @@ class Finding:
 
     @property
     def code(self) -> str:
-        from evidencelint.catalogue import rule_by_name
-
-        return rule_by_name(self.name).code
+        return codes_by_name()[self.name]
 
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+from evidencelint import environment
 
 Callback = Callable[[int, int], None]
 
 
 def wanted() -> bool:
-    return sys.stderr.isatty() and not os.environ.get("CI")
+    return sys.stderr.isatty() and not environment.get(environment.CI)
 
 
 @contextmanager

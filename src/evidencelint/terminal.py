@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import TextIO
 
+from evidencelint import environment
 from evidencelint.findings import Severity
 
 _SGR = {Severity.ERROR: "1;31", Severity.WARNING: "33", Severity.INFO: "36"}
@@ -15,7 +15,7 @@ def wants_colour(stream: TextIO, environ: Mapping[str, str] | None = None) -> bo
     """NO_COLOR (any value) turns colour off, FORCE_COLOR (any value) on, in that order
     (https://no-color.org, https://force-color.org); otherwise colour only on a terminal
     that is not 'dumb'."""
-    environ = os.environ if environ is None else environ
+    environ = environment.current() if environ is None else environ
     if environ.get("NO_COLOR"):
         return False
     if environ.get("FORCE_COLOR"):

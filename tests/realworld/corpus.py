@@ -1,6 +1,6 @@
 """The real-world accuracy corpus (citations.yaml against records.json), and its scoring.
 
-Used by `tests/test_realworld.py` (zero false alarms, every defect found) and by
+Used by `tests/end_to_end/test_realworld.py` (zero false alarms, every defect found) and by
 `bench/accuracy.py` (the rates, with every false alarm and miss listed).
 """
 
@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
-from evidencelint.matching import Mismatch, compare
-from evidencelint.model import Reference
-from evidencelint.registry.record import WorkRecord, parse_work
+from evidencelint.content.model import Reference
+from evidencelint.validators.matching import Mismatch, compare
+from evidencelint.verify.record import WorkRecord, parse_work
 
 FOLDER = Path(__file__).resolve().parent
 FIELDS = ("authors", "title", "journal", "year", "volume", "issue", "pages")

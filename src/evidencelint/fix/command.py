@@ -32,7 +32,7 @@ def fix_paths(
     out: TextIO,
 ) -> FixOutcome:
     from evidencelint.atomic import write_text_atomic
-    from evidencelint.engine import collect_files
+    from evidencelint.run.check import collect_files
 
     collected = collect_files(list(paths) or [str(config.content)], config.root)
     for shown, why in collected.refused:

@@ -14,18 +14,18 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from evidencelint.doi import normalise_doi
+from evidencelint.content.model import Reference, ReferenceType
 from evidencelint.findings import Severity
 from evidencelint.fix.edit import Change
 from evidencelint.importer.build import NO_DOI_PRINTED
 from evidencelint.importer.discovery import Discoverer
 from evidencelint.importer.references import ParsedReference
-from evidencelint.matching import compare
-from evidencelint.model import Reference, ReferenceType
-from evidencelint.registry.record import WorkRecord, parse_work
+from evidencelint.resolve.doi import normalise_doi
+from evidencelint.validators.matching import compare
+from evidencelint.verify.record import WorkRecord, parse_work
 
 if TYPE_CHECKING:
-    from evidencelint.registry.client import CrossrefClient
+    from evidencelint.verify.client import CrossrefClient
 
 _COCHRANE = re.compile(r"^(10\.1002/14651858\.cd\d+)(?:\.pub(\d+))?$")
 MAX_PROBES = 5

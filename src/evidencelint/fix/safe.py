@@ -9,8 +9,8 @@ import datetime as dt
 import re
 from urllib.parse import unquote
 
-from evidencelint.doi import check_doi
 from evidencelint.importer.dates import parse_date
+from evidencelint.resolve.doi import check_doi
 
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
 _ODD_BLANKS = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")

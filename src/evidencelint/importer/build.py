@@ -10,11 +10,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from evidencelint.content.model import Reference
 from evidencelint.importer.claims import FoundClaim, find_claims
 from evidencelint.importer.dates import parse_date, publication_date, review_date
 from evidencelint.importer.references import ParsedReference, find_references
 from evidencelint.importer.source import PageSource
-from evidencelint.model import Reference
 
 NO_DOI_PRINTED = "the page prints no DOI"
 """How `no_doi` starts when the import found none; `fix --unsafe-fixes` may replace it."""
@@ -204,7 +204,7 @@ def _entry(key: str, ref: ParsedReference, discover: Discover | None) -> Entry:
 
 
 def _commented(key: str, values: dict[str, Any]) -> list[str]:
-    from evidencelint.importer.writer import dump_mapping
+    from evidencelint.importer.yaml_dump import dump_mapping
 
     return dump_mapping({key: values}).splitlines()
 

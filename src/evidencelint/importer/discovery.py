@@ -16,19 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from evidencelint.doi import normalise_doi
+from evidencelint.content.model import Reference, ReferenceType
 from evidencelint.findings import Severity
 from evidencelint.importer.build import Discovery
 from evidencelint.importer.references import ParsedReference
-from evidencelint.matching import compare
-from evidencelint.model import Reference, ReferenceType
-from evidencelint.names import is_et_al
-from evidencelint.registry.record import WorkRecord
-from evidencelint.registry.search import Candidate, candidates
+from evidencelint.resolve.authors import is_et_al
+from evidencelint.resolve.doi import normalise_doi
+from evidencelint.validators.matching import compare
+from evidencelint.verify.record import WorkRecord
+from evidencelint.verify.search import Candidate, candidates
 
 if TYPE_CHECKING:
     from evidencelint.config import Config
-    from evidencelint.registry.client import CrossrefClient
+    from evidencelint.verify.client import CrossrefClient
 
 MARGIN = 1.25
 """How far ahead of the next candidate the best one's score must be (a ratio). A
@@ -155,9 +155,9 @@ def build_client(config: Config, *, offline: bool, no_cache: bool) -> CrossrefCl
     """A client with the settings `check` uses (mailto, cache, EVIDENCELINT_TIMEOUT);
     None offline without a cache: then nothing can be searched."""
 
-    from evidencelint.registry.answers import CacheMode
-    from evidencelint.registry.client import ClientSettings, CrossrefClient
-    from evidencelint.registry.factory import _usable, budget_for, cache_folder
+    from evidencelint.verify.answers import CacheMode
+    from evidencelint.verify.client import ClientSettings, CrossrefClient
+    from evidencelint.verify.factory import _usable, budget_for, cache_folder
 
     if offline and no_cache:
         return None

@@ -6,21 +6,7 @@ import io
 from typing import Any
 
 from evidencelint.importer.build import ImportedPage
-
-
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML()
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096  # never fold a long title or claim over lines
-    return yaml
-
-
-def dump_mapping(values: dict[str, Any]) -> str:
-    stream = io.StringIO()
-    _yaml().dump(values, stream)
-    return stream.getvalue()
+from evidencelint.importer.yaml_dump import yaml_dumper
 
 
 def _comment(lines: list[str]) -> str:
@@ -70,7 +56,7 @@ def render(page: ImportedPage) -> str:
             root.yaml_set_comment_before_after_key(key, before=_comment(lines))
     root.yaml_set_start_comment(_comment(page.header))
     stream = io.StringIO()
-    _yaml().dump(root, stream)
+    yaml_dumper().dump(root, stream)
     text = stream.getvalue()
     if trailing:
         indent = "  " if references else ""

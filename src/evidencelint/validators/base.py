@@ -7,12 +7,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from evidencelint.config import Policy
-from evidencelint.doi import normalise_doi
 from evidencelint.findings import Finding, Position, Severity
-from evidencelint.registry.pubmed_record import PubmedAnswers
-from evidencelint.resolve import ReferenceEntry
+from evidencelint.resolve.doi import normalise_doi
+from evidencelint.resolve.resolver import ReferenceEntry
 from evidencelint.rule import Rule
-from evidencelint.verification import Verification
+from evidencelint.verify.pubmed_record import PubmedAnswers
+from evidencelint.verify.verdicts import Verification
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from rapidfuzz import process
 
 from evidencelint.findings import Finding, Severity
-from evidencelint.names import family_name, fold
-from evidencelint.resolve import Resolution, ResolvedClaim, ResolvedPage
+from evidencelint.resolve.authors import family_name, fold
+from evidencelint.resolve.resolver import Resolution, ResolvedClaim, ResolvedPage
 from evidencelint.rule import Rule
 from evidencelint.validators.base import RuleContext, report
 
@@ -49,7 +49,7 @@ CITATION_AMBIGUOUS = Rule(
 RULES = (CITATION_MISSING, CITATION_UNRESOLVED, CITATION_AMBIGUOUS)
 
 
-def check(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
+def check_page(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
     for claim in page.claims:
         yield from _check_claim(page, claim)
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterator
 
-from evidencelint.documents import PageDoc
+from evidencelint.content.documents import PageDoc
+from evidencelint.content.model import Status
+from evidencelint.content.review_dates import beyond_calendar, review_due
 from evidencelint.findings import Finding, Position, Severity
-from evidencelint.model import Status
-from evidencelint.resolve import ResolvedClaim, ResolvedPage
+from evidencelint.resolve.resolver import ResolvedClaim, ResolvedPage
 from evidencelint.rule import Rule
 from evidencelint.validators.base import RuleContext, report
 
@@ -70,26 +70,7 @@ EVIDENCE_OLD = Rule(
 RULES = (REVIEW_OVERDUE, REVIEW_DUE_SOON, REVIEW_DATE_FUTURE, REVIEW_DATE_MISSING, EVIDENCE_OLD)
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """2023-05-31 + 1 month is 2023-06-30; 2024-02-29 + 12 months is 2025-02-28.
-
-    Saturates: a date past the calendar's end (9999-12-31) is that last day, so that a
-    review date in 9998 is not an internal error (see `beyond_calendar`)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    if year > dt.MAXYEAR:
-        return dt.date.max
-    if year < dt.MINYEAR:
-        return dt.date.min
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def beyond_calendar(day: dt.date, months: int) -> bool:
-    """True when `day` + `months` lies after 9999-12-31: not due on any date there is."""
-    return day.year + (day.month - 1 + months) // 12 > dt.MAXYEAR
-
-
-def check(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
+def check_page(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
     doc = page.doc
     p = doc.page
     published = p.status is Status.PUBLISHED
@@ -137,22 +118,23 @@ def _review(
             claim=claim,
         )
         return
+    months = ctx.policy.review_interval_months
+    if next_review is None and last_reviewed is not None and beyond_calendar(last_reviewed, months):
+        return  # due after 9999-12-31: neither overdue nor due soon on any date
+    due = review_due(last_reviewed, next_review, ctx.policy.review_interval_months)
     update = "`last_reviewed`"
+    if due is None:
+        return
     if next_review is not None:
-        due, at = next_review, doc.source.value((*base, _key(doc, base, "next_review")))
+        at = doc.source.value((*base, _key(doc, base, "next_review")))
         basis = f"its next review was set for {next_review}"
         update = "`last_reviewed` and `next_review`"
-    elif last_reviewed is not None:
-        if beyond_calendar(last_reviewed, ctx.policy.review_interval_months):
-            return  # due after 9999-12-31: neither overdue nor due soon on any date
-        due = add_months(last_reviewed, ctx.policy.review_interval_months)
+    else:
         at = doc.source.value((*base, _key(doc, base, "last_reviewed")))
         basis = (
             f"last reviewed {last_reviewed}, due {due} "
             f"({_interval(ctx.policy.review_interval_months)} review interval)"
         )
-    else:
-        return
     if ctx.today > due:
         days = (ctx.today - due).days
         yield report(

@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterable, Iterator
 
 from evidencelint.findings import Finding, Severity
-from evidencelint.registry.record import Notice, WorkRecord
-from evidencelint.resolve import ReferenceEntry
+from evidencelint.resolve.resolver import ReferenceEntry
 from evidencelint.rule import Rule
 from evidencelint.validators.base import RuleContext, answered, report
-from evidencelint.verification import Outcome, Verification
+from evidencelint.verify.record import Notice, WorkRecord
+from evidencelint.verify.verdicts import Outcome, Verification
 
 RETRACTED = Rule(
     code="EL501",

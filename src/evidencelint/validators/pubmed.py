@@ -2,7 +2,7 @@
 metadata-mismatch and to the notices (retracted, expression-of-concern, corrected,
 superseded): are a reference's PMID and PMCID right, and is the work still current?
 
-These rules read PubMed's and PMC's answers (registry/pubmed.py); they never talk to a
+These rules read PubMed's and PMC's answers (verify/pubmed.py); they never talk to a
 registry. A notice PubMed marks is merged with the finding Crossref's record gave for
 the same reference and rule: one finding per notice, naming both sources.
 """
@@ -12,10 +12,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 
-from evidencelint.doi import normalise_doi
 from evidencelint.findings import Finding, Severity
-from evidencelint.matching import compare, title_similarity
-from evidencelint.registry.pubmed_record import (
+from evidencelint.resolve.doi import normalise_doi
+from evidencelint.resolve.resolver import ReferenceEntry
+from evidencelint.rule import Rule
+from evidencelint.validators import integrity
+from evidencelint.validators.base import RuleContext, report
+from evidencelint.validators.dois import METADATA_MISMATCH
+from evidencelint.validators.matching import compare, title_similarity
+from evidencelint.verify.pubmed_record import (
     PmcRecord,
     PubmedAnswer,
     PubmedKind,
@@ -24,12 +29,7 @@ from evidencelint.registry.pubmed_record import (
     normalise_pmcid,
     normalise_pmid,
 )
-from evidencelint.resolve import ReferenceEntry
-from evidencelint.rule import Rule
-from evidencelint.validators import integrity
-from evidencelint.validators.base import RuleContext, report
-from evidencelint.validators.registry import METADATA_MISMATCH
-from evidencelint.verification import Outcome
+from evidencelint.verify.verdicts import Outcome
 
 PMID_NOT_FOUND = Rule(
     code="EL405",

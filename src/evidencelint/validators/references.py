@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from evidencelint.doi import check_doi
 from evidencelint.findings import Finding, Severity
-from evidencelint.matching import TITLE_THRESHOLD, similar_titles, title_similarity
-from evidencelint.resolve import ReferenceEntry, ResolvedPage
+from evidencelint.resolve.doi import check_doi
+from evidencelint.resolve.resolver import ReferenceEntry, ResolvedPage
 from evidencelint.rule import Rule
 from evidencelint.validators.base import RuleContext, report
+from evidencelint.validators.matching import TITLE_THRESHOLD, similar_titles, title_similarity
 
 REFERENCE_UNUSED = Rule(
     code="EL301",
@@ -58,7 +58,7 @@ DOI_CONFLICT = Rule(
 RULES = (REFERENCE_UNUSED, REFERENCE_DUPLICATE, DOI_INVALID, DOI_CONFLICT)
 
 
-def check(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
+def check_page(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
     doc = page.doc
     yield from doi_syntax(page.local, doc.page.id)
     local_dois = {

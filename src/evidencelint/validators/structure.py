@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
-from evidencelint.documents import PageSummary
+from evidencelint.content.documents import PageSummary
 from evidencelint.findings import Finding, Position, Severity
-from evidencelint.loader import LoadedYaml
-from evidencelint.resolve import ResolvedPage
+from evidencelint.load.yaml_loader import LoadedYaml
+from evidencelint.resolve.resolver import ResolvedPage
 from evidencelint.rule import Rule
-from evidencelint.validators.base import report
+from evidencelint.validators.base import RuleContext, report
 
 YAML_SYNTAX = Rule(
     code="EL101",
@@ -83,7 +83,7 @@ def duplicate_page_ids(pages: Iterable[PageSummary]) -> Iterator[Finding]:
             )
 
 
-def check_page(resolved: ResolvedPage) -> Iterator[Finding]:
+def check_page(resolved: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
     """Claim ids unique within the page; no page-local key repeating a shared one."""
     doc = resolved.doc
     yield from _claim_ids(resolved)

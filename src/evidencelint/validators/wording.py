@@ -1,16 +1,16 @@
 """claim-overstated, evidence-grade-missing: does a claim's wording match the certainty
-of its evidence? (The lexicon and its scope rules are in evidencelint.wording.)"""
+of its evidence? (The lexicon and its scope rules are in evidencelint.content.wording.)"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from evidencelint.content.model import Certainty, ReferenceType
+from evidencelint.content.wording import Strength, overstated, suggestion
 from evidencelint.findings import Finding, Severity
-from evidencelint.model import Certainty, ReferenceType
-from evidencelint.resolve import ResolvedClaim, ResolvedPage
+from evidencelint.resolve.resolver import ResolvedClaim, ResolvedPage
 from evidencelint.rule import Rule
 from evidencelint.validators.base import RuleContext, report
-from evidencelint.wording import Strength, overstated, suggestion
 
 _GRADE_26 = (
     'Santesso et al., "GRADE guidelines 26: informative statements to communicate the '
@@ -63,7 +63,7 @@ _STRENGTH_WORDS = {
 _GRADED_TYPES = frozenset({ReferenceType.SYSTEMATIC_REVIEW, ReferenceType.GUIDELINE})
 
 
-def check(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
+def check_page(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
     status = page.doc.page.status.value
     for claim in page.claims:
         grade = claim.claim.evidence

@@ -1,1 +1,0 @@
-"""The Crossref registry: HTTP client (the only network I/O), records, verification."""

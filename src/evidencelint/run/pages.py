@@ -1,0 +1,124 @@
+"""The first pass of a check: one page file, from bytes to every finding that needs no
+registry answer, and the little the second pass keeps of it.
+
+A page's text, data and source map are dropped once it is scanned; only its summary, its
+own references (each with the positions of its own fields) and the findings stay: a run
+over ten thousand pages peaks at about 250 MB (docs/performance.md), not 860.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evidencelint.config import Config
+from evidencelint.content.documents import PageSummary, validate_page
+from evidencelint.findings import Finding
+from evidencelint.load.yaml_loader import load_file
+from evidencelint.resolve.resolver import ReferenceEntry, SharedReferences, resolve_page
+from evidencelint.run.gates import Gates
+from evidencelint.validators import structure
+from evidencelint.validators.all_rules import PAGE_CHECKS
+from evidencelint.validators.base import RuleContext
+
+
+@dataclass(slots=True)
+class PageScan:
+    findings: list[Finding] = field(default_factory=list)
+    summary: PageSummary | None = None
+    entries: tuple[ReferenceEntry, ...] = ()
+    """The page's own references, for the checks that need registry answers."""
+    gates: Gates = field(default_factory=Gates)
+    cited_shared: frozenset[tuple[str, str]] = frozenset()
+    """(bibliography path, key) of each shared reference the page cites."""
+
+
+def scan_page(
+    shown: str, path: Path, config: Config, shared: SharedReferences, ctx: RuleContext
+) -> PageScan:
+    scan = PageScan()
+    loaded = load_file(path, config.max_file_bytes)
+    scan.findings += structure.load_findings(shown, loaded)
+    if not loaded.usable:
+        return scan
+    doc, problems = validate_page(shown, loaded)
+    page_id = loaded.data.get("id") if isinstance(loaded.data, dict) else None
+    scan.findings += structure.schema_findings(
+        shown, problems, page_id if isinstance(page_id, str) else None
+    )
+    if doc is None:
+        return scan
+    page = resolve_page(doc, shared)
+    for check in PAGE_CHECKS:
+        scan.findings += check(page, ctx)
+    scan.summary = PageSummary.of(doc)
+    scan.entries = tuple(
+        dataclasses.replace(entry, source=doc.source.detach(entry.source_path))
+        for entry in page.local
+    )
+    scan.gates.add_page(page)
+    scan.cited_shared = frozenset(
+        (m.path, m.key) for c in page.claims for r in c.resolutions for m in r.matches if m.shared
+    )
+    return scan
+
+
+PARALLEL_FROM = 200
+"""Fewer pages than this are scanned in this process: starting workers costs more than
+it saves (a pre-commit hook passes a handful of files)."""
+CHUNK = 100
+
+
+def scan_pages(
+    files: Sequence[tuple[str, Path]], config: Config, shared: SharedReferences, ctx: RuleContext
+) -> Iterator[PageScan]:
+    """scan_page for each file, in order; on several cores, in worker processes."""
+    workers = _workers(len(files))
+    if workers < 2:
+        for shown, path in files:
+            yield scan_page(shown, path, config, shared, ctx)
+        return
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    done = 0
+    try:
+        # Forked workers inherit the configuration and the shared references; only the
+        # file names go to them, and only what a scan keeps comes back.
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_remember,
+            initargs=(config, shared, ctx),
+        ) as pool:
+            for scans in pool.map(_scan_chunk, chunks):
+                done += 1
+                yield from scans
+    except BrokenProcessPool:
+        for chunk in chunks[done:]:
+            for shown, path in chunk:
+                yield scan_page(shown, path, config, shared, ctx)
+
+
+def _workers(pages: int) -> int:
+    if pages < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 4)
+
+
+_worker_state: tuple[Config, SharedReferences, RuleContext] | None = None
+
+
+def _remember(config: Config, shared: SharedReferences, ctx: RuleContext) -> None:
+    global _worker_state
+    _worker_state = (config, shared, ctx)
+
+
+def _scan_chunk(files: Sequence[tuple[str, Path]]) -> list[PageScan]:
+    assert _worker_state is not None
+    config, shared, ctx = _worker_state
+    return [scan_page(shown, path, config, shared, ctx) for shown, path in files]

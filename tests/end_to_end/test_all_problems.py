@@ -85,6 +85,18 @@ def test_authors_as_one_string_is_that_finding_only(
     assert "`authors` must be a list" in str(findings[0]["message"])
 
 
+def test_an_infinite_year_of_a_broken_reference_is_a_schema_finding(
+    in_tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # YAML's `.inf` is a float; salvaging the broken reference must not crash on it (it
+    # was an internal error). With no year to read, [He 2022] cannot be matched by year.
+    page = MINIMAL_PAGE.replace("    year: 2022\n", "    year: .inf\n")
+    assert "year: .inf" in page
+    in_tree.write("content/page.yaml", page)
+    findings = _check(in_tree, capsys)
+    assert sorted(str(f["name"]) for f in findings) == ["citation-unresolved", "schema"]
+
+
 def test_date_errors_quote_the_value_once(
     in_tree: Tree, capsys: pytest.CaptureFixture[str]
 ) -> None:

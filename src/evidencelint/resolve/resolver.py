@@ -76,7 +76,7 @@ class ReferenceEntry:
         year = self.raw.get("year") if isinstance(self.raw, Mapping) else None
         try:
             return int(year) if year is not None and not isinstance(year, bool) else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # 'year: .inf' is a float
             return None
 
     def _first_author(self) -> str | None:

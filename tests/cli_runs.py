@@ -94,3 +94,35 @@ def run(
     process = start(root, *options, timeout=timeout, subcommand=subcommand, **extra)
     report = root / "report" / "report.json" if subcommand == "audit" else None
     return finish(process, started, budget, report)
+
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def as_nobody(command: list[str]) -> list[str]:
+    """`command` run as the unprivileged user `nobody` when the suite runs as root, to see
+    what a user without root's rights sees. Skips the test where privileges cannot be
+    dropped, or where `nobody` cannot run this interpreter at all (a Python installed in
+    root's private home, or one whose shared library is found only through root's
+    environment): that says nothing about evidencelint."""
+    import shutil
+
+    import pytest
+
+    if not IS_ROOT:
+        return command
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root and setpriv is missing: cannot drop privileges")
+    dropped = [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    probe = subprocess.run(
+        [*dropped, sys.executable, "-c", "import evidencelint"],
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if probe.returncode != 0:
+        pytest.skip(f"nobody cannot run this Python with evidencelint: {probe.stderr.strip()}")
+    return [*dropped, *command]

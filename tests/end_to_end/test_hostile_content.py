@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_runs import IS_ROOT, as_nobody
 from tests.helpers import MINIMAL_PAGE, Tree
 
-IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 CHECK = ("check", "--offline", "--today", "2026-11-21", "--format", "json")
 SECRET = "ghp_SECRETTOKEN1234567890"
 
@@ -27,11 +27,8 @@ def cli(
     cwd: Path, *args: str, unprivileged: bool = False, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "evidencelint", *args]
-    if unprivileged and IS_ROOT:
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("running as root and setpriv is missing: cannot drop privileges")
-        command = [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
+    if unprivileged:
+        command = as_nobody(command)
     return subprocess.run(
         command, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
     )

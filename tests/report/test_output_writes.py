@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_runs import IS_ROOT, as_nobody
 from tests.helpers import MINIMAL_PAGE
 
-IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 CHECK = ("check", "content", "--offline", "--no-cache", "--today", "2026-11-21")
 AUDIT = ("audit", "content", "--offline", "--no-cache", "--today", "2026-11-21")
 
@@ -50,11 +50,8 @@ def cli(
     preexec: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     command: list[str] = [sys.executable, "-m", "evidencelint", *args]
-    if unprivileged and IS_ROOT:
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("running as root and setpriv is missing: cannot drop privileges")
-        command = [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
+    if unprivileged:
+        command = as_nobody(command)
     return subprocess.run(
         command,
         cwd=cwd,

@@ -244,6 +244,26 @@ def test_a_retraction_only_pubmed_marks_is_reported(
     assert code == 1
 
 
+def test_a_retraction_only_pubmed_marks_is_not_resolved_by_an_ncbi_outage(
+    tree: Tree, pubmed: PubmedServer, crossref: CrossrefServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crossref.add_work(_crossref_work())
+    pubmed.add_summary(_retracted_summary())
+    tree.write("content/p.yaml", _page(_reference(doi=RETRACTED_DOI, pmid="39000001")))
+    monkeypatch.chdir(tree.root)
+    base = ["audit", "content", "--today", TODAY]
+    assert main([*base, "--out", "week1"]) == 1
+    # The next week NCBI is down (Crossref still answers): the retraction PubMed gave is
+    # not re-checked, so it is carried forward, never "resolved".
+    monkeypatch.setenv("EVIDENCELINT_NCBI_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("EVIDENCELINT_TIMEOUT", "2")
+    assert main([*base, "--out", "week2", "--since", "week1/report.json"]) == 1
+    since = json.loads((tree.root / "week2" / "report.json").read_text())["since"]
+    assert [f["name"] for f in since["resolved"]] == []
+    assert [f["name"] for f in since["not_rechecked"]] == ["retracted"]
+    assert since["not_rechecked"][0]["last_verified"] == TODAY
+
+
 def test_the_same_retraction_from_both_registries_is_one_finding(
     tree: Tree, pubmed: PubmedServer, crossref: CrossrefServer
 ) -> None:

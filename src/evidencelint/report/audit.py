@@ -20,16 +20,16 @@ from evidencelint.content.review_dates import review_due
 from evidencelint.errors import UsageError
 from evidencelint.report.audit_document import AuditDocument, Changes, FindingRow, PageReview
 from evidencelint.results import RunResult, coverage_json, finding_json, summary
-from evidencelint.validators import dois, integrity, references
+from evidencelint.validators import dois, integrity, pubmed, references
 
 _IDENTITY = ("name", "path", "page", "claim", "reference", "doi", "field")
 VERDICTS = frozenset(
     rule.name
-    for rule in (*dois.RULES, *integrity.RULES, references.DOI_CONFLICT)
-    if rule is not dois.DOI_UNVERIFIED
+    for rule in (*dois.RULES, *integrity.RULES, *pubmed.RULES, references.DOI_CONFLICT)
+    if rule not in (dois.DOI_UNVERIFIED, pubmed.PMID_UNVERIFIED)
 )
-"""Findings that only a registry answer can give: when their DOI could not be checked,
-their absence this run says nothing."""
+"""Findings that only a registry answer can give: when their DOI (or the reference's
+PubMed identifier) could not be checked, their absence this run says nothing."""
 
 
 def build_audit(
@@ -43,6 +43,11 @@ def build_audit(
     unchecked = set(result.coverage.unchecked) | {
         f.doi for f in result.findings if f.name == "doi-unverified" and f.doi is not None
     }
+    # A reference whose PMID or PMCID could not be checked: PubMed's verdicts about it
+    # (a retraction only PubMed marks, say) were not re-checked either.
+    unchecked_references = frozenset(
+        (f.path, f.reference) for f in result.findings if f.name == pubmed.PMID_UNVERIFIED.name
+    )
     known = _last_verified(previous) if previous is not None else {}
     findings: list[FindingRow] = []
     for finding in result.findings:
@@ -62,7 +67,11 @@ def build_audit(
         findings=findings,
         summary=summary(result),
         pages=page_reviews(result, policy, today),
-        since=changes(previous, findings, unchecked) if previous is not None else None,
+        since=(
+            changes(previous, findings, unchecked, unchecked_references)
+            if previous is not None
+            else None
+        ),
     )
 
 
@@ -121,10 +130,13 @@ def changes(
     previous: Mapping[str, Any],
     findings: Sequence[Mapping[str, Any]],
     unchecked: set[str] | frozenset[str] = frozenset(),
+    unchecked_references: frozenset[tuple[str | None, str | None]] = frozenset(),
 ) -> Changes:
     """New and resolved findings since `previous`. A previous registry verdict whose
-    DOI could not be checked this run (`unchecked`) is not resolved: it is carried
-    forward as `not_rechecked`, with the date it was last verified."""
+    DOI could not be checked this run (`unchecked`), or about a reference whose PubMed
+    identifier could not be (`unchecked_references`: (path, reference key)), is not
+    resolved: it is carried forward as `not_rechecked`, with the date it was last
+    verified."""
     before = {_identity(f): f for f in _previous_findings(previous)}
     now = {_identity(f): f for f in findings}
     dates = _last_verified(previous)
@@ -133,7 +145,9 @@ def changes(
     for key, f in before.items():
         if key in now:
             continue
-        if f.get("name") in VERDICTS and f.get("doi") in unchecked:
+        if f.get("name") in VERDICTS and (
+            f.get("doi") in unchecked or (f.get("path"), f.get("reference")) in unchecked_references
+        ):
             carried.append({**f, "last_verified": dates.get(key)})
         else:
             resolved.append(f)

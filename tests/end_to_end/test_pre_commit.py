@@ -160,3 +160,39 @@ def test_a_passing_commit_with_unchecked_dois_tells_the_editor(
     assert result.returncode == 0, output
     assert "Passed" in output
     assert "Crossref did not answer: 2 DOIs not checked" in output, output
+
+
+def _readme_snippet() -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```yaml\nrepos:\n")
+    return readme[start + len("```yaml\n") : readme.index("```", start + 8)]
+
+
+def test_the_readme_snippet_works_as_written_against_a_clone(
+    hook_source: Path, tmp_path: Path
+) -> None:
+    """The README's `.pre-commit-config.yaml`, with only the repository's address and
+    `rev:` (a full commit SHA, as the README allows) put in, run by pre-commit itself."""
+    snippet = _readme_snippet()
+    assert "rev: v0.1.0" in snippet and "id: evidencelint" in snippet
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=hook_source, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    config = snippet.replace("https://github.com/evidencelint/evidencelint", str(hook_source))
+    config = config.replace("rev: v0.1.0", f"rev: {head}")
+    config = config.replace("id: evidencelint ", "id: evidencelint-offline ")
+    assert str(hook_source) in config and head in config
+    repo = _content_repo(tmp_path, {"good.yaml": MINIMAL_PAGE, "bad.yaml": BAD_PAGE})
+    (repo / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    _git(repo, "add", ".")
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=repo,
+        env=_offline_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output  # the bad page fails the commit
+    assert "content/bad.yaml:7:" in output and "citation-unresolved" in output

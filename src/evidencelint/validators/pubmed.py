@@ -191,28 +191,14 @@ def _pmid(
     entry: ReferenceEntry, page: str | None, pmid: str, answer: PubmedAnswer, ctx: RuleContext
 ) -> Iterator[Finding]:
     position = entry.field_position("pmid")
-    if answer.outcome is Outcome.NOT_FOUND:
-        yield report(
-            PMID_NOT_FOUND,
-            entry.path,
-            position,
-            f"PMID {pmid} is not in PubMed; check it against the work's PubMed page",
-            page=page,
-            reference=entry.key,
-        )
+    first, comparable = _unanswered(
+        entry, page, "pmid", f"PMID {pmid}", answer, PubmedRecord, "is not in PubMed; check it "
+        "against the work's PubMed page",
+    )  # fmt: skip
+    yield from first
+    if not comparable:
         return
-    if answer.outcome is not Outcome.FOUND or not isinstance(answer.record, PubmedRecord):
-        yield report(
-            PMID_UNVERIFIED,
-            entry.path,
-            position,
-            f"PMID {pmid} could not be verified: {answer.detail or 'no answer'}",
-            page=page,
-            reference=entry.key,
-        )
-        return
-    if answer.stale_since:
-        yield _stale(entry, page, f"PMID {pmid}", answer.stale_since, "pmid")
+    assert isinstance(answer.record, PubmedRecord)
     record = answer.record
     cited = normalise_doi(entry.reference.doi) if entry.reference and entry.reference.doi else None
     if cited is None or not record.doi or normalise_doi(record.doi) == cited:
@@ -245,28 +231,14 @@ def _pmcid(
     ctx: RuleContext,
 ) -> Iterator[Finding]:
     position = entry.field_position("pmcid")
-    if answer.outcome is Outcome.NOT_FOUND:
-        yield report(
-            PMID_NOT_FOUND,
-            entry.path,
-            position,
-            f"PMCID {pmcid} is not an article in PMC; check it against the work's PMC page",
-            page=page,
-            reference=entry.key,
-        )
+    first, comparable = _unanswered(
+        entry, page, "pmcid", f"PMCID {pmcid}", answer, PmcRecord, "is not an article in PMC; "
+        "check it against the work's PMC page",
+    )  # fmt: skip
+    yield from first
+    if not comparable:
         return
-    if answer.outcome is not Outcome.FOUND or not isinstance(answer.record, PmcRecord):
-        yield report(
-            PMID_UNVERIFIED,
-            entry.path,
-            position,
-            f"PMCID {pmcid} could not be verified: {answer.detail or 'no answer'}",
-            page=page,
-            reference=entry.key,
-        )
-        return
-    if answer.stale_since:
-        yield _stale(entry, page, f"PMCID {pmcid}", answer.stale_since, "pmcid")
+    assert isinstance(answer.record, PmcRecord)
     record = answer.record
     if pmid is not None and record.pmid and record.pmid != pmid:
         yield report(
@@ -384,3 +356,29 @@ def _describe(pmid: str, notices: list[PubmedNotice]) -> str:
         if text not in parts:
             parts.append(text)
     return "; ".join(parts)
+
+
+def _unanswered(
+    entry: ReferenceEntry,
+    page: str | None,
+    field: str,
+    named: str,
+    answer: PubmedAnswer,
+    kind: type,
+    not_found: str,
+) -> tuple[list[Finding], bool]:
+    """What to say of an identifier before its record is compared: not found or not
+    checked (and False: there is no record to compare), or an answer served stale from
+    the cache (and True), or nothing (True)."""
+    position = entry.field_position(field)
+    if answer.outcome is Outcome.NOT_FOUND:
+        message = f"{named} {not_found}"
+        return [report(PMID_NOT_FOUND, entry.path, position, message, page=page,
+                       reference=entry.key)], False  # fmt: skip
+    if answer.outcome is not Outcome.FOUND or not isinstance(answer.record, kind):
+        message = f"{named} could not be verified: {answer.detail or 'no answer'}"
+        return [report(PMID_UNVERIFIED, entry.path, position, message, page=page,
+                       reference=entry.key)], False  # fmt: skip
+    if answer.stale_since:
+        return [_stale(entry, page, named, answer.stale_since, field)], True
+    return [], True

@@ -69,7 +69,7 @@ def _looks_like_html(text: str) -> bool:
 
 
 def _from_html(path: Path, text: str) -> PageSource:
-    import trafilatura
+    import trafilatura  # type: ignore[import-untyped,unused-ignore]  # older releases: untyped
 
     try:
         extracted = trafilatura.extract(

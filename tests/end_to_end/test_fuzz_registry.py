@@ -118,7 +118,7 @@ FIXTURE_MESSAGES = _fixture_messages()
 ENTRIES = _content_entries()
 BASE_MESSAGES = list(FIXTURE_MESSAGES.values())
 
-# Fragments of answers recorded from api.crossref.org (../shared/crossref-recorded/),
+# Fragments of real answers recorded from api.crossref.org (the team's recorded set),
 # grafted onto the fixtures so that notices, relations and partial dates are real.
 RECORDED_FRAGMENTS: list[dict[str, Any]] = [
     {

@@ -76,8 +76,8 @@ def test_a_link_into_the_git_folder_is_not_read(project: Tree) -> None:
 
 
 def test_a_link_inside_the_tree_is_followed(project: Tree) -> None:
-    project.write("shared/other.yaml", MINIMAL_PAGE.replace("id: minimal-page", "id: other"))
-    (project.root / "content" / "other.yaml").symlink_to("../shared/other.yaml")
+    project.write("pages/other.yaml", MINIMAL_PAGE.replace("id: minimal-page", "id: other"))
+    (project.root / "content" / "other.yaml").symlink_to("../pages/other.yaml")
     done = cli(project.root, *CHECK, "content")
     other = by_path(findings(done), "content/other.yaml")
     assert [f["name"] for f in other] == ["doi-unverified"]  # read and checked (offline)

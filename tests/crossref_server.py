@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, unquote, urlsplit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "crossref"
@@ -69,7 +69,32 @@ def record() -> Action:
     return Action("record")
 
 
-class CrossrefServer:
+class LoopbackServer:
+    """An HTTP server on 127.0.0.1, on a free port, answering from a thread of its own
+    between `start()` and `stop()`: what the registry stand-ins share."""
+
+    def _listen(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> Self:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class CrossrefServer(LoopbackServer):
     def __init__(
         self,
         fixtures: Path = FIXTURES,
@@ -100,11 +125,7 @@ class CrossrefServer:
         self._starts: deque[float] = deque()
         self._lock = threading.Lock()
         self._load(fixtures)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._listen(self._handler())
 
     # Set-up ----------------------------------------------------------------------------
 
@@ -159,19 +180,6 @@ class CrossrefServer:
     @staticmethod
     def _key(doi: str, agency: bool) -> str:
         return f"{doi.lower()}{'/agency' if agency else ''}"
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> CrossrefServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def reset_counters(self) -> None:
         with self._lock:

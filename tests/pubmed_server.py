@@ -16,19 +16,19 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.crossref_server import Action, record
+from tests.crossref_server import Action, LoopbackServer, record
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pubmed"
 ESUMMARY = "/entrez/eutils/esummary.fcgi"
 IDCONV = "/tools/idconv/api/v1/articles/"
 
 
-class PubmedServer:
+class PubmedServer(LoopbackServer):
     def __init__(
         self, fixtures: Path = FIXTURES, latency: float = 0.0, enforce_limits: bool = True
     ) -> None:
@@ -51,11 +51,7 @@ class PubmedServer:
         if pmc.is_file():
             for entry in json.loads(pmc.read_text(encoding="utf-8")):
                 self.pmc[entry["pmcid"]] = entry
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._listen(self._handler())
 
     # Set-up ----------------------------------------------------------------------------
 
@@ -74,19 +70,6 @@ class PubmedServer:
         """Answer every request with `action` until called with None."""
         with self._lock:
             self.fault_forever = action
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> PubmedServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def reset_counters(self) -> None:
         with self._lock:

@@ -155,18 +155,13 @@ def build_client(config: Config, *, offline: bool, no_cache: bool) -> CrossrefCl
     """A client with the settings `check` uses (mailto, cache, EVIDENCELINT_TIMEOUT);
     None offline without a cache: then nothing can be searched."""
 
-    from evidencelint.verify.answers import CacheMode
     from evidencelint.verify.client import ClientSettings, CrossrefClient
-    from evidencelint.verify.factory import _usable, budget_for, cache_folder
+    from evidencelint.verify.factory import budget_for, cache_place
 
-    if offline and no_cache:
+    place = cache_place(config, offline=offline, no_cache=no_cache)
+    if place is None:
         return None
-    mode = CacheMode.OFFLINE if offline else CacheMode.DISABLED if no_cache else CacheMode.NORMAL
-    cache_path = None if no_cache else cache_folder(config)
-    if cache_path is not None and not _usable(cache_path):
-        if offline:
-            return None
-        cache_path, mode = None, CacheMode.DISABLED
+    cache_path, mode = place
     settings = ClientSettings(
         base_url=config.crossref_url,
         mailto=config.mailto,

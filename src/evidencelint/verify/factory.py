@@ -29,6 +29,32 @@ def cache_folder(config: Config) -> Path:
     return config.cache_dir or Path(platformdirs.user_cache_dir("evidencelint"))
 
 
+def cache_mode(*, offline: bool, no_cache: bool, refresh: bool) -> CacheMode:
+    """How a command's flags use the cache, for every registry client."""
+    if offline:
+        return CacheMode.OFFLINE
+    if no_cache:
+        return CacheMode.DISABLED
+    return CacheMode.REFRESH if refresh else CacheMode.NORMAL
+
+
+def cache_place(
+    config: Config, *, offline: bool, no_cache: bool, refresh: bool = False
+) -> tuple[Path | None, CacheMode] | None:
+    """The cache folder (None: no cache) and how to use it; None when nothing can answer
+    (offline, and no cache to answer from). An unusable folder is warned about once and
+    the run goes on without a cache."""
+    if offline and no_cache:
+        return None
+    mode = cache_mode(offline=offline, no_cache=no_cache, refresh=refresh)
+    cache_path = None if no_cache else cache_folder(config)
+    if cache_path is not None and not _usable(cache_path):
+        if offline:
+            return None
+        return None, CacheMode.DISABLED
+    return cache_path, mode
+
+
 def build_verifier(
     config: Config,
     *,
@@ -39,22 +65,11 @@ def build_verifier(
     audit: bool = False,
 ) -> tuple[Verifier, CacheFirst | None]:
     """`audit`: with the audit's time budget rather than the check's."""
-    if offline and no_cache:
+    place = cache_place(config, offline=offline, no_cache=no_cache, refresh=refresh)
+    if place is None:
         return OfflineNoCache(), None
-    if offline:
-        mode = CacheMode.OFFLINE
-    elif no_cache:
-        mode = CacheMode.DISABLED
-    elif refresh:
-        mode = CacheMode.REFRESH
-    else:
-        mode = CacheMode.NORMAL
+    cache_path, mode = place
     budget = budget_for(config, audit=audit)
-    cache_path = None if no_cache else cache_folder(config)
-    if cache_path is not None and not _usable(cache_path):
-        if offline:
-            return OfflineNoCache(), None
-        cache_path, mode = None, CacheMode.DISABLED
 
     def make_client() -> CrossrefClient:
         from evidencelint.verify.client import ClientSettings, CrossrefClient

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 from evidencelint.config import Config
-from evidencelint.verify.answers import CacheMode
-from evidencelint.verify.factory import budget_for, cache_folder
+from evidencelint.verify.factory import budget_for, cache_folder, cache_mode
 from evidencelint.verify.pubmed import (
     DEFAULT_EUTILS_URL,
     DEFAULT_PMC_URL,
@@ -22,14 +21,7 @@ def build_pubmed(
     refresh: bool = False,
     audit: bool = False,
 ) -> PubmedLookup:
-    if offline:
-        mode = CacheMode.OFFLINE
-    elif no_cache:
-        mode = CacheMode.DISABLED
-    elif refresh:
-        mode = CacheMode.REFRESH
-    else:
-        mode = CacheMode.NORMAL
+    mode = cache_mode(offline=offline, no_cache=no_cache, refresh=refresh)
     budget = budget_for(config, audit=audit)
     settings = NcbiSettings(
         eutils_url=config.ncbi_url or DEFAULT_EUTILS_URL,

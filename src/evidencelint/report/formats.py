@@ -87,7 +87,7 @@ def unanswered_notice(findings: list[Finding]) -> tuple[list[Finding], str]:
         f.message.partition(_SILENT_MARK)[2].removeprefix(" (").removesuffix(")") for f in silent
     )
     why = reasons.most_common(1)[0][0]
-    worst = min((f.severity for f in silent), key=_SEVERITY_ORDER.index)
+    worst = min((f.severity for f in silent), key=lambda severity: severity.rank)
     kept = [f for f in findings if not (f.name == "doi-unverified" and _SILENT_MARK in f.message)]
     notice = (
         f"{SILENT}: {plural(len(dois), 'DOI')} not checked ({why}); each is a "
@@ -97,7 +97,6 @@ def unanswered_notice(findings: list[Finding]) -> tuple[list[Finding], str]:
 
 
 _SILENT_MARK = f"could not be verified: {SILENT}"
-_SEVERITY_ORDER = [Severity.ERROR, Severity.WARNING, Severity.INFO]
 
 
 def render_markdown(result: RunResult, today: dt.date) -> str:

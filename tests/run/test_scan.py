@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from evidencelint.findings import Finding
+from evidencelint.load import yaml_loader
 from evidencelint.results import RunResult
 from evidencelint.run import pages as scan
+from evidencelint.run import reading
 from tests.helpers import MINIMAL_PAGE, Tree
 
 BIBLIOGRAPHY = """\
@@ -105,19 +107,19 @@ def test_named_files_are_checked_against_the_shared_bibliography_alone(
     """What pre-commit does: pass the changed files. Only they and the shared
     bibliographies are read; the rest of the tree is neither loaded nor validated."""
     loaded: list[str] = []
-    real_load = scan.load_file  # type: ignore[attr-defined]  # patched below
+    real_load = yaml_loader.load_file
 
     def recording_load(path: Path, max_bytes: int = 0) -> object:
         loaded.append(path.name)
         return real_load(path, max_bytes)
 
-    monkeypatch.setattr(scan, "load_file", recording_load)
+    monkeypatch.setattr(reading, "load_file", recording_load)
     result = big_tree.check(
         "content/s0/page-007.yaml",  # cites the shared reference by key
         "content/s0/page-010.yaml",  # cites [Nobody 2001]
         bibliographies=["content/references.yaml"],
     )
-    assert sorted(loaded) == ["page-007.yaml", "page-010.yaml"]
+    assert sorted(loaded) == ["page-007.yaml", "page-010.yaml", "references.yaml"]
     assert result.files == 2
     unresolved = [f for f in result.findings if f.name == "citation-unresolved"]
     assert [f.path.rsplit("/", 1)[-1] for f in unresolved] == ["page-010.yaml"]

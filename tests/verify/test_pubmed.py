@@ -28,8 +28,9 @@ from evidencelint.config import Policy
 from evidencelint.content.model import Reference
 from evidencelint.findings import Position
 from evidencelint.resolve.resolver import ReferenceEntry
+from evidencelint.validators import integrity
 from evidencelint.validators import pubmed as rules
-from evidencelint.validators.base import RuleContext
+from evidencelint.validators.base import ReferenceGroup, RuleContext
 from evidencelint.verify.answers import CacheMode
 from evidencelint.verify.cache_health import CACHE_FILE
 from evidencelint.verify.pubmed import NcbiSettings, PubmedLookup
@@ -634,6 +635,7 @@ def test_any_summary_is_read_and_judged_without_raising(summary: dict[str, Any])
         dt.date(2026, 11, 21),
         pubmed=PubmedAnswers({"29198932": PubmedAnswer(Outcome.FOUND, record)}),
     )
-    found, _ = rules.check([entry], "page", ctx)
+    groups = [ReferenceGroup("page", [entry])]
+    found = [*rules.check_answers(groups, ctx), *integrity.check_answers(groups, ctx)]
     for finding in found:
         assert "\n" not in finding.message and "\r" not in finding.message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,15 +14,15 @@ from evidencelint.config import Config
 from evidencelint.content.documents import BibliographyDoc, PageSummary, validate_bibliography
 from evidencelint.errors import UsageError
 from evidencelint.findings import Finding
-from evidencelint.load.yaml_loader import load_file
 from evidencelint.resolve.doi import normalise_doi
 from evidencelint.resolve.resolver import ReferenceEntry, SharedReferences, shared_entries
 from evidencelint.results import Coverage, RunResult
 from evidencelint.run.gates import Gates, apply_policy
 from evidencelint.run.pages import scan_pages
-from evidencelint.validators import dois as doi_rules
-from evidencelint.validators import integrity, pubmed, references, structure
-from evidencelint.validators.base import RuleContext
+from evidencelint.run.reading import read_file
+from evidencelint.validators import pubmed, structure
+from evidencelint.validators.all_rules import ANSWERS_CHECKS, RUN_CHECKS
+from evidencelint.validators.base import ReferenceGroup, RuleContext, WholeRun
 from evidencelint.verify.verdicts import Verifier
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ def run_check(
 ) -> RunResult:
     """Check pages in two passes. The first scans each page on its own, keeping little
     of it (see `run.pages`); the second verifies every DOI at once, concurrently, then runs
-    the checks that need the answers and those that look across pages."""
+    the rules' checks of the answers and of the whole run (`validators.all_rules`)."""
     collected = collect_files(arguments or [_shown(config.content)], config.root)
     files = collected.files
     findings: list[Finding] = [
@@ -195,56 +195,38 @@ def run_check(
     shared_to_verify = [
         e for e in shared.entries if e.path in selected_bibs or (e.path, e.key) in cited_shared
     ]
+    groups = [ReferenceGroup(page_id, entries) for page_id, entries in local]
+    groups.append(ReferenceGroup(None, shared_to_verify))
+    verified = [entry for group in groups for entry in group.entries]
     dois = {
         doi
-        for entry in [*(e for _, entries in local for e in entries), *shared_to_verify]
+        for entry in verified
         if entry.reference is not None and entry.reference.doi is not None
         if (doi := normalise_doi(entry.reference.doi)) is not None
     }
     ctx = RuleContext(config.policy, today, verifier.verify(sorted(dois)))
     coverage = Coverage.of(dois, ctx.answers)
     if pubmed_lookup is not None:
-        pmids, pmcids = pubmed.identifiers(
-            [*(e for _, entries in local for e in entries), *shared_to_verify]
-        )
+        pmids, pmcids = pubmed.identifiers(verified)
         if pmids or pmcids:
             ctx = dataclasses.replace(ctx, pubmed=pubmed_lookup.verify(pmids, pmcids))
 
-    findings += structure.duplicate_page_ids(summaries)
-    findings += references.conflicts(
-        [(e, page_id) for page_id, entries in local for e in entries]
+    for answers_check in ANSWERS_CHECKS:
+        findings += answers_check(groups, ctx)
+    run = WholeRun(
+        pages=summaries,
+        references=[(e, page_id) for page_id, entries in local for e in entries]
         + [(e, None) for e in shared.entries],
-        ctx,
+        shared_checked=[e for e in shared.entries if e.path in selected_bibs],
     )
-    findings += doi_rules.check_pages(local, ctx)
-    for page_id, entries in local:
-        findings += _with_pubmed(integrity.check(entries, page_id, ctx), entries, page_id, ctx)
-    selected_shared = [e for e in shared.entries if e.path in selected_bibs]
-    findings += references.doi_syntax(selected_shared, None)
-    findings += references.duplicates(selected_shared, None, report_shared=True)
-    findings += doi_rules.check(shared_to_verify, None, ctx)
-    findings += _with_pubmed(
-        integrity.check(shared_to_verify, None, ctx), shared_to_verify, None, ctx
-    )
+    for run_check in RUN_CHECKS:
+        findings += run_check(run, ctx)
     return RunResult(
         apply_policy(findings, gates, config.policy),
         len(files) + len(collected.refused),
         summaries,
         coverage,
     )
-
-
-def _with_pubmed(
-    notices: Iterable[Finding],
-    entries: Sequence[ReferenceEntry],
-    page: str | None,
-    ctx: RuleContext,
-) -> list[Finding]:
-    """Crossref's notice findings, with PubMed's merged in (one finding per notice), and
-    PubMed's identifier findings."""
-    crossref = list(notices)
-    added, merged = pubmed.check(entries, page, ctx, crossref)
-    return [merged.get(i, f) for i, f in enumerate(crossref)] + added
 
 
 def _shown(path: Path) -> str:
@@ -265,15 +247,10 @@ def _load_bibliographies(
         shown = selected.get(file_identity(path))
         report = shown is not None
         shown = shown or _shown(path)
-        loaded = load_file(path, config.max_file_bytes)
+        read = read_file(shown, path, config.max_file_bytes, validate_bibliography, is_page=False)
         if report:
             selected_bibs.add(shown)
-            findings += structure.load_findings(shown, loaded)
-        if not loaded.usable:
-            continue
-        doc, problems = validate_bibliography(shown, loaded)
-        if report:
-            findings += structure.schema_findings(shown, problems)
-        if doc is not None:
-            docs.append(doc)
+            findings += read.findings
+        if read.doc is not None:
+            docs.append(read.doc)
     return docs, selected_bibs

@@ -20,10 +20,9 @@ from pathlib import Path
 from evidencelint.config import Config
 from evidencelint.content.documents import PageSummary, validate_page
 from evidencelint.findings import Finding
-from evidencelint.load.yaml_loader import load_file
 from evidencelint.resolve.resolver import ReferenceEntry, SharedReferences, resolve_page
 from evidencelint.run.gates import Gates
-from evidencelint.validators import structure
+from evidencelint.run.reading import read_file
 from evidencelint.validators.all_rules import PAGE_CHECKS
 from evidencelint.validators.base import RuleContext
 
@@ -42,16 +41,9 @@ class PageScan:
 def scan_page(
     shown: str, path: Path, config: Config, shared: SharedReferences, ctx: RuleContext
 ) -> PageScan:
-    scan = PageScan()
-    loaded = load_file(path, config.max_file_bytes)
-    scan.findings += structure.load_findings(shown, loaded)
-    if not loaded.usable:
-        return scan
-    doc, problems = validate_page(shown, loaded)
-    page_id = loaded.data.get("id") if isinstance(loaded.data, dict) else None
-    scan.findings += structure.schema_findings(
-        shown, problems, page_id if isinstance(page_id, str) else None
-    )
+    read = read_file(shown, path, config.max_file_bytes, validate_page, is_page=True)
+    scan = PageScan(read.findings)
+    doc = read.doc
     if doc is None:
         return scan
     page = resolve_page(doc, shared)

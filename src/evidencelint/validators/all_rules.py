@@ -1,31 +1,39 @@
 """The rule registry: every rule evidencelint knows, and the checks the run calls.
 
 A rule family is a module of this package that declares `RULES` (each rule's identity,
-doc and default severity; see `evidencelint.rule.Rule`) and the checks for the kinds of
-input its rules read (`Kind`):
+doc, default severity and the kinds of input it reads; see `evidencelint.rule`) and one
+check for each kind its rules read:
 
-- `check_page(page, ctx)`: one resolved page;
-- the checks of DOI answers and of the whole run, which the run calls by name (see
-  `evidencelint.run.check`).
+- `check_page(page, ctx)`: one resolved page (Kind.PAGE);
+- `check_answers(groups, ctx)`: the registries' answers about each group of references
+  (Kind.ANSWERS);
+- `check_run(run, ctx)`: the whole run at once, across pages (Kind.RUN).
 
-Families are found here by listing the package, so adding a rule to a family, or a
-family of page rules, touches no other module (CONTRIBUTING.md, "Adding a rule").
+Rules of Kind.FILE (YAML and schema problems) have no check: the run reports what the
+loader and the content model say of each file it reads (`evidencelint.run.reading`).
+Families are found here by listing the package, so adding a rule to a family, or a new
+family, touches no other module (CONTRIBUTING.md, "Adding a rule").
 """
 
 from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import ModuleType
 
 from evidencelint.findings import Finding
 from evidencelint.resolve.resolver import ResolvedPage
-from evidencelint.rule import Rule
-from evidencelint.validators.base import RuleContext
+from evidencelint.rule import Kind, Rule
+from evidencelint.validators.base import ReferenceGroup, RuleContext, WholeRun
 
 PageCheck = Callable[[ResolvedPage, RuleContext], Iterable[Finding]]
+AnswersCheck = Callable[[Sequence[ReferenceGroup], RuleContext], Iterable[Finding]]
+RunCheck = Callable[[WholeRun, RuleContext], Iterable[Finding]]
+
+CHECK_OF_KIND = {Kind.PAGE: "check_page", Kind.ANSWERS: "check_answers", Kind.RUN: "check_run"}
+"""The function a family defines for each kind of input its rules read."""
 
 FAMILY_ORDER = (
     "structure",
@@ -59,10 +67,19 @@ def _families() -> tuple[ModuleType, ...]:
 
 FAMILIES: tuple[ModuleType, ...] = _families()
 RULES: tuple[Rule, ...] = tuple(rule for family in FAMILIES for rule in family.RULES)
-PAGE_CHECKS: tuple[PageCheck, ...] = tuple(
-    family.check_page for family in FAMILIES if hasattr(family, "check_page")
-)
-"""What the run calls on every resolved page, each with the same two arguments."""
+
+
+def _checks(kind: Kind) -> tuple[Callable[..., Iterable[Finding]], ...]:
+    name = CHECK_OF_KIND[kind]
+    return tuple(getattr(family, name) for family in FAMILIES if hasattr(family, name))
+
+
+PAGE_CHECKS: tuple[PageCheck, ...] = _checks(Kind.PAGE)
+"""What the run calls on every resolved page."""
+ANSWERS_CHECKS: tuple[AnswersCheck, ...] = _checks(Kind.ANSWERS)
+"""What the run calls once the registries have answered, on every group of references."""
+RUN_CHECKS: tuple[RunCheck, ...] = _checks(Kind.RUN)
+"""What the run calls last, on everything it read."""
 
 RULE_NAMES: frozenset[str] = frozenset(rule.name for rule in RULES)
 _BY_NAME = {rule.name: rule for rule in RULES}

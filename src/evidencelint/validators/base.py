@@ -1,12 +1,14 @@
-"""What every rule module shares: the context rules run in and a finding factory."""
+"""What every rule module shares: the context rules run in, the inputs of the checks
+that need more than one page, and a finding factory."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from evidencelint.config import Policy
+from evidencelint.content.documents import PageSummary
 from evidencelint.findings import Finding, Position, Severity
 from evidencelint.resolve.doi import normalise_doi
 from evidencelint.resolve.resolver import ReferenceEntry
@@ -22,6 +24,27 @@ class RuleContext:
     answers: Mapping[str, Verification] = field(default_factory=dict)
     pubmed: PubmedAnswers = field(default_factory=PubmedAnswers)
     """PubMed's and PMC's answers, by normalised PMID and PMCID."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceGroup:
+    """What a `check_answers` check reads, group by group: references whose DOIs and
+    PubMed identifiers the run asked the registries about, with the id of the page that
+    lists them (None: a shared bibliography's)."""
+
+    page: str | None
+    entries: Sequence[ReferenceEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class WholeRun:
+    """What a `check_run` check reads: the run's pages and references at once."""
+
+    pages: Sequence[PageSummary]
+    references: Sequence[tuple[ReferenceEntry, str | None]]
+    """Every reference the run read, with its page id (None: a shared bibliography's)."""
+    shared_checked: Sequence[ReferenceEntry]
+    """The entries of the shared bibliographies the run was asked to check."""
 
 
 def answered(

@@ -9,13 +9,14 @@ from rapidfuzz import process
 from evidencelint.findings import Finding, Severity
 from evidencelint.resolve.authors import family_name, fold
 from evidencelint.resolve.resolver import Resolution, ResolvedClaim, ResolvedPage
-from evidencelint.rule import Rule
+from evidencelint.rule import Kind, Rule
 from evidencelint.validators.base import RuleContext, report
 
 CITATION_MISSING = Rule(
     code="EL201",
     name="citation-missing",
     severity=Severity.ERROR,
+    inputs=(Kind.PAGE,),
     summary="a claim cites nothing",
     why="A health claim without a source cannot be checked by readers or reviewers, and "
     "cannot be re-checked when the evidence changes.",
@@ -28,6 +29,7 @@ CITATION_UNRESOLVED = Rule(
     code="EL202",
     name="citation-unresolved",
     severity=Severity.ERROR,
+    inputs=(Kind.PAGE,),
     summary="an inline citation or `cites` key matches no reference",
     why="The reader is pointed at a work that is not in the reference list: the claim is "
     "effectively unsourced, and a typo may hide a citation of the wrong work.",
@@ -39,6 +41,7 @@ CITATION_AMBIGUOUS = Rule(
     code="EL203",
     name="citation-ambiguous",
     severity=Severity.ERROR,
+    inputs=(Kind.PAGE,),
     summary="an author-year citation matches several references",
     why="'[Linde 2016]' with two Linde 2016 references leaves readers and the linter unable "
     "to tell which work supports the claim.",

@@ -10,13 +10,14 @@ from evidencelint.content.model import Status
 from evidencelint.content.review_dates import beyond_calendar, review_due
 from evidencelint.findings import Finding, Position, Severity
 from evidencelint.resolve.resolver import ResolvedClaim, ResolvedPage
-from evidencelint.rule import Rule
+from evidencelint.rule import Kind, Rule
 from evidencelint.validators.base import RuleContext, report
 
 REVIEW_OVERDUE = Rule(
     code="EL601",
     name="review-overdue",
     severity=Severity.ERROR,
+    inputs=(Kind.PAGE,),
     severity_note="error for published pages, warning for others",
     severity_label="error/warning",
     summary="the page's (or claim's) review is past due",
@@ -30,6 +31,7 @@ REVIEW_DUE_SOON = Rule(
     code="EL602",
     name="review-due-soon",
     severity=Severity.INFO,
+    inputs=(Kind.PAGE,),
     summary="the review falls due within the configured window",
     why="Reviews take time to schedule; knowing ahead keeps pages from going overdue.",
     example="last_reviewed: 2023-12-01   # due 2026-12-01, within 90 days of 2026-11-21",
@@ -39,6 +41,7 @@ REVIEW_DATE_FUTURE = Rule(
     code="EL603",
     name="review-date-future",
     severity=Severity.ERROR,
+    inputs=(Kind.PAGE,),
     summary="a review date lies after today",
     why="A review cannot have happened in the future: the date is a typo, and it would hide "
     "the page from overdue checks for years.",
@@ -49,6 +52,7 @@ REVIEW_DATE_MISSING = Rule(
     code="EL604",
     name="review-date-missing",
     severity=Severity.ERROR,
+    inputs=(Kind.PAGE,),
     severity_note="reported for published pages",
     summary="a published page has no `last_reviewed` date",
     why="Readers and auditors cannot tell how current an undated page is; its age is "
@@ -61,6 +65,7 @@ EVIDENCE_OLD = Rule(
     code="EL605",
     name="evidence-old",
     severity=Severity.WARNING,
+    inputs=(Kind.PAGE,),
     summary="the newest work a claim cites is older than the configured maximum evidence age",
     why="A claim resting only on old studies may have been overtaken by newer evidence.",
     example="a claim citing only a 2012 review, with a maximum age of 5 years",

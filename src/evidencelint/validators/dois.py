@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator
 
 from evidencelint.findings import Finding, Severity
 from evidencelint.resolve.resolver import ReferenceEntry
-from evidencelint.rule import Rule
-from evidencelint.validators.base import RuleContext, answered, report
+from evidencelint.rule import Kind, Rule
+from evidencelint.validators.base import ReferenceGroup, RuleContext, answered, report
 from evidencelint.validators.matching import Mismatch, compare
 from evidencelint.verify.verdicts import SILENT, Outcome, Verification
 
@@ -19,6 +19,7 @@ DOI_NOT_FOUND = Rule(
     code="EL401",
     name="doi-not-found",
     severity=Severity.ERROR,
+    inputs=(Kind.ANSWERS,),
     summary="no registration agency knows the DOI",
     why="A DOI nobody registered points readers nowhere; it is the typical sign of a typo or "
     "of a fabricated reference.",
@@ -29,6 +30,7 @@ DOI_NOT_CROSSREF = Rule(
     code="EL402",
     name="doi-not-crossref",
     severity=Severity.INFO,
+    inputs=(Kind.ANSWERS,),
     summary="the DOI is registered with another agency (DataCite, mEDRA, ...)",
     why="The DOI exists, but its metadata is not in Crossref, so the title, authors and "
     "retraction status cannot be compared automatically.",
@@ -39,6 +41,7 @@ DOI_UNVERIFIED = Rule(
     code="EL403",
     name="doi-unverified",
     severity=Severity.WARNING,
+    inputs=(Kind.ANSWERS,),
     summary="the DOI could not be checked (offline, network failure, service error)",
     why="A check that could not run is not a pass and not a failure; it is reported so that "
     "nobody mistakes silence for verification.",
@@ -49,6 +52,7 @@ METADATA_MISMATCH = Rule(
     code="EL404",
     name="metadata-mismatch",
     severity=Severity.WARNING,
+    inputs=(Kind.ANSWERS,),
     severity_note="error for title and first author, warning for the other fields",
     severity_label="error/warning",
     summary="the cited title, authors, year, journal, volume, issue or pages disagree with the "
@@ -67,13 +71,11 @@ Comparisons = dict[tuple[str, str], list[Mismatch]]
 on many pages, and comparing is the costly part of these rules."""
 
 
-def check_pages(
-    pages: Iterable[tuple[str | None, Iterable[ReferenceEntry]]], ctx: RuleContext
-) -> Iterator[Finding]:
-    """`check` for each (page id, its references), comparing each citation once."""
+def check_answers(groups: Iterable[ReferenceGroup], ctx: RuleContext) -> Iterator[Finding]:
+    """`check` for each group of references, comparing each citation once."""
     comparisons: Comparisons = {}
-    for page, entries in pages:
-        yield from check(entries, page, ctx, comparisons)
+    for group in groups:
+        yield from check(group.entries, group.page, ctx, comparisons)
 
 
 def check(

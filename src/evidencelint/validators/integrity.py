@@ -2,20 +2,24 @@
 
 Read from the registry record: notices about the work (`updated-by`, which has carried
 Retraction Watch data since 2025, and `update-to` entries that point at the work itself),
-a "RETRACTED:" title prefix, later versions found by probing, and `relation`s. The same
-notice from two sources is one finding; a record listing itself as its own new version
-is ignored.
+a "RETRACTED:" title prefix, later versions found by probing, and `relation`s; and from
+PubMed's record, the notices it marks. The same notice from two sources (or from both
+registries) is one finding; a record listing itself as its own new version is ignored.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 
 from evidencelint.findings import Finding, Severity
+from evidencelint.resolve.doi import normalise_doi
 from evidencelint.resolve.resolver import ReferenceEntry
-from evidencelint.rule import Rule
-from evidencelint.validators.base import RuleContext, answered, report
+from evidencelint.rule import Kind, Rule
+from evidencelint.validators import pubmed
+from evidencelint.validators.base import ReferenceGroup, RuleContext, answered, report
+from evidencelint.verify.pubmed_record import PubmedKind
 from evidencelint.verify.record import Notice, WorkRecord
 from evidencelint.verify.verdicts import Outcome, Verification
 
@@ -23,6 +27,7 @@ RETRACTED = Rule(
     code="EL501",
     name="retracted",
     severity=Severity.ERROR,
+    inputs=(Kind.ANSWERS,),
     summary="the cited work has been retracted",
     why="A retracted work is no longer evidence: its data or conclusions were found "
     "unreliable. A health claim resting on it misleads readers.",
@@ -33,6 +38,7 @@ WITHDRAWN = Rule(
     code="EL502",
     name="withdrawn",
     severity=Severity.ERROR,
+    inputs=(Kind.ANSWERS,),
     summary="the cited work has been withdrawn",
     why="Withdrawn works (including withdrawn Cochrane reviews) are no longer endorsed by "
     "their authors or publisher.",
@@ -43,6 +49,7 @@ EXPRESSION_OF_CONCERN = Rule(
     code="EL503",
     name="expression-of-concern",
     severity=Severity.WARNING,
+    inputs=(Kind.ANSWERS,),
     summary="an expression of concern was published about the cited work",
     why="The publisher warns readers that the work's reliability is in doubt; a retraction "
     "often follows.",
@@ -53,6 +60,7 @@ CORRECTED = Rule(
     code="EL504",
     name="corrected",
     severity=Severity.INFO,
+    inputs=(Kind.ANSWERS,),
     summary="a correction or erratum was published about the cited work",
     why="Corrections can change numbers a claim quotes.",
     example="an erratum correcting a table of results",
@@ -62,6 +70,7 @@ SUPERSEDED = Rule(
     code="EL505",
     name="superseded",
     severity=Severity.WARNING,
+    inputs=(Kind.ANSWERS,),
     summary="a newer version of the cited work exists",
     why="A newer version of a review (Cochrane .pub3 after .pub2) may reach other "
     "conclusions; the page cites outdated evidence.",
@@ -84,6 +93,18 @@ _RULE_OF_KIND = {
     "new_version": SUPERSEDED,
     "new_edition": SUPERSEDED,
 }
+_RULE_OF_PUBMED = {
+    PubmedKind.RETRACTED: RETRACTED,
+    PubmedKind.EXPRESSION_OF_CONCERN: EXPRESSION_OF_CONCERN,
+    PubmedKind.CORRECTED: CORRECTED,
+    PubmedKind.SUPERSEDED: SUPERSEDED,
+}
+_PUBMED_VERB = {
+    PubmedKind.RETRACTED: "is marked retracted",
+    PubmedKind.EXPRESSION_OF_CONCERN: "is marked with an expression of concern",
+    PubmedKind.CORRECTED: "is marked corrected",
+    PubmedKind.SUPERSEDED: "is marked updated",
+}
 _ADVICE = {
     RETRACTED.name: "remove the citation and find current evidence for the claim",
     WITHDRAWN.name: "cite the work that replaced it, or other current evidence",
@@ -93,9 +114,57 @@ _ADVICE = {
 }
 
 
+def check_answers(groups: Iterable[ReferenceGroup], ctx: RuleContext) -> Iterator[Finding]:
+    for group in groups:
+        crossref = list(check(group.entries, group.page, ctx))
+        yield from _with_pubmed(crossref, group.entries, group.page, ctx)
+
+
+def _with_pubmed(
+    crossref: list[Finding], entries: Iterable[ReferenceEntry], page: str | None, ctx: RuleContext
+) -> Iterator[Finding]:
+    """Crossref's findings, each naming PubMed too where PubMed marks the same notice, and
+    the notices only PubMed marks."""
+    index = {(f.path, f.reference, f.name): i for i, f in enumerate(crossref)}
+    said: set[tuple[str, str, str]] = set()
+    alone: list[Finding] = []
+    for entry in entries:
+        found = pubmed.record_of(entry, ctx)
+        if found is None:
+            continue
+        record, field = found
+        for kind, text in pubmed.marked(record).items():
+            rule = _RULE_OF_PUBMED[kind]
+            key = (entry.path, entry.key, rule.name)
+            if key in said:
+                continue  # one reference listed twice
+            said.add(key)
+            if key in index:
+                i = index[key]
+                message = f"{crossref[i].message} (PubMed marks it too: {text})"
+                crossref[i] = dataclasses.replace(crossref[i], message=message)
+                continue
+            ref = entry.reference
+            alone.append(
+                report(
+                    rule,
+                    entry.path,
+                    entry.field_position(field),
+                    f"PMID {record.pmid} {_PUBMED_VERB[kind]} in PubMed: {text}; "
+                    f"{_ADVICE[rule.name]}",
+                    page=page,
+                    reference=entry.key,
+                    doi=normalise_doi(ref.doi) if ref is not None and ref.doi else None,
+                )
+            )
+    yield from crossref
+    yield from alone
+
+
 def check(
     entries: Iterable[ReferenceEntry], page: str | None, ctx: RuleContext
 ) -> Iterator[Finding]:
+    """Findings for the notices Crossref's records carry."""
     seen: set[tuple[str, str | None, str, str]] = set()
     for entry, doi, answer in answered(entries, ctx):
         if answer.outcome is not Outcome.FOUND or answer.record is None:

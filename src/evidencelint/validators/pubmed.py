@@ -1,23 +1,20 @@
 """pmid-not-found, pmid-unverified, identifier-conflict, and what PubMed adds to
-metadata-mismatch and to the notices (retracted, expression-of-concern, corrected,
-superseded): are a reference's PMID and PMCID right, and is the work still current?
+metadata-mismatch: are a reference's PMID and PMCID right?
 
 These rules read PubMed's and PMC's answers (verify/pubmed.py); they never talk to a
-registry. A notice PubMed marks is merged with the finding Crossref's record gave for
-the same reference and rule: one finding per notice, naming both sources.
+registry. The notices PubMed marks (`marked`) are reported by validators/integrity.py,
+merged with Crossref's: one finding per notice, naming both sources.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 from evidencelint.findings import Finding, Severity
 from evidencelint.resolve.doi import normalise_doi
 from evidencelint.resolve.resolver import ReferenceEntry
-from evidencelint.rule import Rule
-from evidencelint.validators import integrity
-from evidencelint.validators.base import RuleContext, report
+from evidencelint.rule import Kind, Rule
+from evidencelint.validators.base import ReferenceGroup, RuleContext, report
 from evidencelint.validators.dois import METADATA_MISMATCH
 from evidencelint.validators.matching import compare, title_similarity
 from evidencelint.verify.pubmed_record import (
@@ -35,6 +32,7 @@ PMID_NOT_FOUND = Rule(
     code="EL405",
     name="pmid-not-found",
     severity=Severity.ERROR,
+    inputs=(Kind.ANSWERS,),
     summary="PubMed has no record of the cited PMID (or PMC no article of the cited PMCID)",
     why="A PMID or PMCID that names nothing sends readers nowhere; like a DOI nobody "
     "registered, it is the typical sign of a typo or of a fabricated reference.",
@@ -45,6 +43,7 @@ PMID_UNVERIFIED = Rule(
     code="EL406",
     name="pmid-unverified",
     severity=Severity.WARNING,
+    inputs=(Kind.ANSWERS,),
     summary="the PMID or PMCID could not be checked (offline, network failure, service error)",
     why="A check that could not run is neither a pass nor a failure; it is reported so that "
     "nobody mistakes silence for verification.",
@@ -55,6 +54,7 @@ IDENTIFIER_CONFLICT = Rule(
     code="EL407",
     name="identifier-conflict",
     severity=Severity.ERROR,
+    inputs=(Kind.ANSWERS,),
     summary="the reference's PMID, PMCID and DOI name different works",
     why="PubMed lists the DOI of each work it indexes and PMC the PMID of each article: when "
     "they differ from the DOI (or PMID) the reference gives, one identifier points at "
@@ -66,12 +66,6 @@ IDENTIFIER_CONFLICT = Rule(
 )
 RULES = (PMID_NOT_FOUND, PMID_UNVERIFIED, IDENTIFIER_CONFLICT)
 
-_RULE_OF_KIND = {
-    PubmedKind.RETRACTED: integrity.RETRACTED,
-    PubmedKind.EXPRESSION_OF_CONCERN: integrity.EXPRESSION_OF_CONCERN,
-    PubmedKind.CORRECTED: integrity.CORRECTED,
-    PubmedKind.SUPERSEDED: integrity.SUPERSEDED,
-}
 _SAME_WORK = 0.9
 """Title similarity above which PubMed's record and the cited DOI's Crossref record are
 one work (then a DOI PubMed spells differently is not a conflict)."""
@@ -94,71 +88,59 @@ def identifiers(
     return pmids, pmcids
 
 
+def check_answers(groups: Iterable[ReferenceGroup], ctx: RuleContext) -> Iterator[Finding]:
+    for group in groups:
+        yield from check(group.entries, group.page, ctx)
+
+
 def check(
-    entries: Iterable[ReferenceEntry],
-    page: str | None,
-    ctx: RuleContext,
-    crossref_findings: Sequence[Finding] = (),
-) -> tuple[list[Finding], dict[int, Finding]]:
-    """Findings for the PMIDs and PMCIDs of `entries`, and the Crossref findings (by
-    index in `crossref_findings`) rewritten to name PubMed too."""
-    found: list[Finding] = []
-    merged: dict[int, Finding] = {}
-    index = {
-        (f.path, f.page, f.reference, f.name): i
-        for i, f in enumerate(crossref_findings)
-        if f.reference is not None
-    }
+    entries: Iterable[ReferenceEntry], page: str | None, ctx: RuleContext
+) -> Iterator[Finding]:
+    """Findings for the PMIDs and PMCIDs of `entries`, and PubMed's metadata for a
+    reference without a DOI. (The notices PubMed marks are integrity's: it merges them
+    with Crossref's.)"""
     for entry in entries:
         ref = entry.reference
         if ref is None:
             continue
         pmid = normalise_pmid(ref.pmid) if ref.pmid is not None else None
         pmcid = normalise_pmcid(ref.pmcid) if ref.pmcid is not None else None
-        found += _malformed(entry, page, ref.pmid, pmid, ref.pmcid, pmcid)
-        summary: PubmedRecord | None = None
-        if pmcid is not None:
-            pmc = ctx.pubmed.pmcids.get(pmcid)
-            if pmc is not None:
-                found += _pmcid(entry, page, pmcid, pmid, pmc, ctx)
-                if pmid is None and isinstance(pmc.record, PmcRecord) and pmc.record.pmid:
-                    linked = ctx.pubmed.pmids.get(pmc.record.pmid)
-                    if linked is not None and isinstance(linked.record, PubmedRecord):
-                        summary = linked.record
-        if pmid is not None:
-            answer = ctx.pubmed.pmids.get(pmid)
-            if answer is not None:
-                found += _pmid(entry, page, pmid, answer, ctx)
-                if answer.outcome is Outcome.FOUND and isinstance(answer.record, PubmedRecord):
-                    summary = answer.record
-        if summary is None:
-            continue
-        if ref.doi is None:
-            found += _metadata(entry, page, summary)
-        for rule, notices in _notices(summary).items():
-            key = (entry.path, page, entry.key, rule.name)
-            text = _describe(summary.pmid, notices)
-            if key in index:
-                i = index[key]
-                original = merged.get(i, crossref_findings[i])
-                merged[i] = dataclasses.replace(
-                    original, message=f"{original.message} (PubMed marks it too: {text})"
-                )
-            else:
-                field = "pmid" if pmid is not None else "pmcid"
-                found.append(
-                    report(
-                        rule,
-                        entry.path,
-                        entry.field_position(field),
-                        f"PMID {summary.pmid} {_VERB[rule.name]} in PubMed: {text}; "
-                        f"{integrity._ADVICE[rule.name]}",
-                        page=page,
-                        reference=entry.key,
-                        doi=normalise_doi(ref.doi) if ref.doi else None,
-                    )
-                )
-    return found, merged
+        yield from _malformed(entry, page, ref.pmid, pmid, ref.pmcid, pmcid)
+        if pmcid is not None and (pmc := ctx.pubmed.pmcids.get(pmcid)) is not None:
+            yield from _pmcid(entry, page, pmcid, pmid, pmc, ctx)
+        if pmid is not None and (answer := ctx.pubmed.pmids.get(pmid)) is not None:
+            yield from _pmid(entry, page, pmid, answer, ctx)
+        found = record_of(entry, ctx)
+        if found is not None and ref.doi is None:
+            yield from _metadata(entry, page, found[0])
+
+
+def record_of(entry: ReferenceEntry, ctx: RuleContext) -> tuple[PubmedRecord, str] | None:
+    """PubMed's record of the work and the field that leads to it: the cited PMID's, or,
+    when no PMID is cited, that of the PMID PMC gives the cited PMCID."""
+    ref = entry.reference
+    if ref is None:
+        return None
+    pmid = normalise_pmid(ref.pmid) if ref.pmid is not None else None
+    answer = ctx.pubmed.pmids.get(pmid) if pmid is not None else None
+    found = answer is not None and answer.outcome is Outcome.FOUND
+    if found and answer is not None and isinstance(answer.record, PubmedRecord):
+        return answer.record, "pmid"
+    pmcid = normalise_pmcid(ref.pmcid) if ref.pmcid is not None else None
+    pmc = ctx.pubmed.pmcids.get(pmcid) if pmcid is not None else None
+    if pmid is None and pmc is not None and isinstance(pmc.record, PmcRecord) and pmc.record.pmid:
+        linked = ctx.pubmed.pmids.get(pmc.record.pmid)
+        if linked is not None and isinstance(linked.record, PubmedRecord):
+            return linked.record, "pmcid"
+    return None
+
+
+def marked(record: PubmedRecord) -> dict[PubmedKind, str]:
+    """What PubMed marks the work with, each kind described in words (its notices)."""
+    by_kind: dict[PubmedKind, list[PubmedNotice]] = {}
+    for notice in record.notices:
+        by_kind.setdefault(notice.kind, []).append(notice)
+    return {kind: _describe(notices) for kind, notices in by_kind.items()}
 
 
 def _malformed(
@@ -330,22 +312,7 @@ def _metadata(entry: ReferenceEntry, page: str | None, record: PubmedRecord) -> 
         )
 
 
-def _notices(record: PubmedRecord) -> dict[Rule, list[PubmedNotice]]:
-    by_rule: dict[Rule, list[PubmedNotice]] = {}
-    for notice in record.notices:
-        by_rule.setdefault(_RULE_OF_KIND[notice.kind], []).append(notice)
-    return by_rule
-
-
-_VERB = {
-    integrity.RETRACTED.name: "is marked retracted",
-    integrity.EXPRESSION_OF_CONCERN.name: "is marked with an expression of concern",
-    integrity.CORRECTED.name: "is marked corrected",
-    integrity.SUPERSEDED.name: "is marked updated",
-}
-
-
-def _describe(pmid: str, notices: list[PubmedNotice]) -> str:
+def _describe(notices: list[PubmedNotice]) -> str:
     parts: list[str] = []
     for notice in notices:
         text = f"'{notice.label}'"

@@ -7,14 +7,15 @@ from collections.abc import Iterable, Iterator
 from evidencelint.findings import Finding, Severity
 from evidencelint.resolve.doi import check_doi
 from evidencelint.resolve.resolver import ReferenceEntry, ResolvedPage
-from evidencelint.rule import Rule
-from evidencelint.validators.base import RuleContext, report
+from evidencelint.rule import Kind, Rule
+from evidencelint.validators.base import RuleContext, WholeRun, report
 from evidencelint.validators.matching import TITLE_THRESHOLD, similar_titles, title_similarity
 
 REFERENCE_UNUSED = Rule(
     code="EL301",
     name="reference-unused",
     severity=Severity.WARNING,
+    inputs=(Kind.PAGE,),
     summary="a page-local reference is cited by no claim",
     why="A reference no claim cites is either dead weight or, more often, the sign of a claim "
     "that lost its citation in an edit.",
@@ -25,6 +26,7 @@ REFERENCE_DUPLICATE = Rule(
     code="EL302",
     name="reference-duplicate",
     severity=Severity.WARNING,
+    inputs=(Kind.PAGE, Kind.RUN),
     summary="two references a page can cite carry the same DOI",
     why="Two entries for one work drift apart: one gets corrected, the other keeps the error, "
     "and readers see the same work listed twice.",
@@ -36,6 +38,7 @@ DOI_INVALID = Rule(
     code="EL303",
     name="doi-invalid",
     severity=Severity.ERROR,
+    inputs=(Kind.PAGE, Kind.RUN),
     summary="not a syntactically valid DOI",
     why="A malformed DOI resolves to nothing; readers following it reach an error page, and "
     "the work cannot be verified.",
@@ -47,6 +50,7 @@ DOI_CONFLICT = Rule(
     code="EL304",
     name="doi-conflict",
     severity=Severity.WARNING,
+    inputs=(Kind.RUN,),
     summary="one work is cited with different DOIs (same first author, year and title)",
     why="At most one of the DOIs is right; the other sends readers, and every check, to a "
     "different work. It happens when a citation is copied from an unreliable source.",
@@ -84,6 +88,14 @@ def check_page(page: ResolvedPage, ctx: RuleContext) -> Iterator[Finding]:
                 page=doc.page.id,
                 reference=entry.key,
             )
+
+
+def check_run(run: WholeRun, ctx: RuleContext) -> Iterator[Finding]:
+    """Across pages: one work cited with two DOIs; within the shared bibliographies the
+    run checks: DOI syntax and repeated DOIs (pages report their own in check_page)."""
+    yield from conflicts(run.references, ctx)
+    yield from doi_syntax(run.shared_checked, None)
+    yield from duplicates(run.shared_checked, None, report_shared=True)
 
 
 def doi_syntax(entries: Iterable[ReferenceEntry], page: str | None) -> Iterator[Finding]:

@@ -9,13 +9,14 @@ from evidencelint.content.documents import PageSummary
 from evidencelint.findings import Finding, Position, Severity
 from evidencelint.load.yaml_loader import LoadedYaml
 from evidencelint.resolve.resolver import ResolvedPage
-from evidencelint.rule import Rule
-from evidencelint.validators.base import RuleContext, report
+from evidencelint.rule import Kind, Rule
+from evidencelint.validators.base import RuleContext, WholeRun, report
 
 YAML_SYNTAX = Rule(
     code="EL101",
     name="yaml-syntax",
     severity=Severity.ERROR,
+    inputs=(Kind.FILE,),
     summary="the file is not valid YAML",
     why="A file that cannot be parsed cannot be checked or published; everything in it is "
     "unverified until it parses.",
@@ -27,6 +28,7 @@ DUPLICATE_KEY = Rule(
     code="EL102",
     name="duplicate-key",
     severity=Severity.ERROR,
+    inputs=(Kind.FILE,),
     summary="a mapping repeats a key",
     why="YAML keeps only the last of two equal keys, silently: the first value (often the "
     "one an editor just wrote) is thrown away.",
@@ -37,6 +39,7 @@ SCHEMA = Rule(
     code="EL103",
     name="schema",
     severity=Severity.ERROR,
+    inputs=(Kind.FILE, Kind.PAGE, Kind.RUN),
     summary="the file does not fit the content format",
     why="Every later check (citations, DOIs, review dates) relies on the fields the content "
     "format defines; a misspelt or missing field silently disables them.",
@@ -65,6 +68,10 @@ def schema_findings(
     path: str, problems: Sequence[tuple[Position, str]], page: str | None = None
 ) -> list[Finding]:
     return [report(SCHEMA, path, position, message, page=page) for position, message in problems]
+
+
+def check_run(run: WholeRun, ctx: RuleContext) -> Iterator[Finding]:
+    return duplicate_page_ids(run.pages)
 
 
 def duplicate_page_ids(pages: Iterable[PageSummary]) -> Iterator[Finding]:

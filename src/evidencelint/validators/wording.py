@@ -9,7 +9,7 @@ from evidencelint.content.model import Certainty, ReferenceType
 from evidencelint.content.wording import Strength, overstated, suggestion
 from evidencelint.findings import Finding, Severity
 from evidencelint.resolve.resolver import ResolvedClaim, ResolvedPage
-from evidencelint.rule import Rule
+from evidencelint.rule import Kind, Rule
 from evidencelint.validators.base import RuleContext, report
 
 _GRADE_26 = (
@@ -22,6 +22,7 @@ CLAIM_OVERSTATED = Rule(
     code="EL701",
     name="claim-overstated",
     severity=Severity.WARNING,
+    inputs=(Kind.PAGE,),
     summary="a claim's wording asserts more certainty than its `evidence` grade",
     why="Readers take 'acupuncture reduces migraine' as settled. GRADE's guidance on "
     f"informative statements ({_GRADE_26}) and Cochrane's plain-language style tie the "
@@ -41,6 +42,7 @@ EVIDENCE_GRADE_MISSING = Rule(
     code="EL702",
     name="evidence-grade-missing",
     severity=Severity.INFO,
+    inputs=(Kind.PAGE,),
     severity_note="off unless `evidence_grade_statuses` names page statuses",
     summary="a claim citing a systematic review or guideline has no `evidence` grade",
     why="Systematic reviews and guidelines state the certainty of their evidence (GRADE). "

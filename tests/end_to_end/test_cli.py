@@ -304,6 +304,16 @@ def test_rules_explains_one(capsys: pytest.CaptureFixture[str], query: str) -> N
     assert code == 0
     assert out.startswith("EL601 review-overdue")
     assert "Why it matters:" in out and "Example:" in out and "How to fix:" in out
+    assert out.endswith("Checked on:\n  each page on its own, before any registry is asked\n")
+
+
+def test_rules_says_what_a_rule_checks(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "rules", "schema")
+    assert out.endswith(
+        "Checked on:\n  each file, as it is read\n"
+        "  each page on its own, before any registry is asked\n"
+        "  every page and shared bibliography of the run at once\n"
+    )
 
 
 def test_rules_unknown_name_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,6 +18,7 @@ from evidencelint.escape import (
 )
 from evidencelint.findings import Finding, Severity
 from evidencelint.results import RunResult, check_document, plural, summary
+from evidencelint.rule import Kind
 from evidencelint.terminal import severity_label
 from evidencelint.validators.all_rules import RULES, find_rule
 from evidencelint.verify.verdicts import SILENT
@@ -265,7 +266,17 @@ def explain(name_or_code: str) -> str | None:
         + "\n".join(f"  {line}" for line in rule.example.splitlines())
         + f"\n\nHow to fix:\n  {rule.fix}\n"
         + f"\nAutomatic fix (`evidencelint fix`):\n  {_autofix(rule.name)}\n"
+        + "\nChecked on:\n"
+        + "".join(f"  {_CHECKED_ON[kind]}\n" for kind in rule.inputs)
     )
+
+
+_CHECKED_ON = {
+    Kind.FILE: "each file, as it is read",
+    Kind.PAGE: "each page on its own, before any registry is asked",
+    Kind.ANSWERS: "the registries' answers about each reference",
+    Kind.RUN: "every page and shared bibliography of the run at once",
+}
 
 
 def _autofix(name: str) -> str:

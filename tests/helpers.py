@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from evidencelint.config import Config, Policy
 from evidencelint.findings import Finding
 from evidencelint.results import RunResult
 from evidencelint.run.check import run_check
-from evidencelint.verify.verdicts import SyntaxOnly, Verifier
+from evidencelint.verify.verdicts import Verification, Verifier
 
 TODAY = dt.date(2026, 11, 21)
+
+
+class SyntaxOnly:
+    """A verifier that asks no registry: rules see no answers, as in a test of the rules
+    that do not need them."""
+
+    def verify(self, dois: Iterable[str]) -> Mapping[str, Verification]:
+        return {}
+
 
 MINIMAL_PAGE = """\
 id: minimal-page

@@ -22,8 +22,7 @@ from evidencelint.load.yaml_loader import LoadedYaml, load_bytes, load_text
 from evidencelint.results import RunResult
 from evidencelint.run.check import run_check
 from evidencelint.validators.all_rules import RULE_NAMES
-from evidencelint.verify.verdicts import SyntaxOnly
-from tests.helpers import MINIMAL_PAGE, TODAY
+from tests.helpers import MINIMAL_PAGE, TODAY, SyntaxOnly
 
 _HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
 settings.register_profile("fuzz", max_examples=10_000, deadline=None, suppress_health_check=_HEALTH)

@@ -722,7 +722,7 @@ def test_registry_answers_become_well_formed_findings(data: st.DataObject) -> No
     doi = normalise_doi(entry.reference.doi)
     assert doi is not None
     message = data.draw(record_answers(entry), label="message")
-    record = parse_work(message, doi)
+    record = parse_work(message)
     if record is None:
         assert not _is_work(message)
         answer = Verification(doi, Outcome.UNVERIFIED, "the registry's answer was not a work")
@@ -770,7 +770,7 @@ def test_every_outcome_with_any_detail_is_well_formed(
 @FUZZ
 @given(st.one_of(leaves, st.lists(json_values, max_size=3)))
 def test_a_message_that_is_not_an_object_is_not_a_work(message: Any) -> None:
-    assert parse_work(message, "10.1000/el.fuzz") is None
+    assert parse_work(message) is None
 
 
 # --- regressions: inputs the fuzzer found -------------------------------------------------
@@ -779,7 +779,7 @@ MAURER_DOI = "10.1155/2019/6976892"
 
 
 def _maurer(**changes: Any) -> WorkRecord:
-    record = parse_work({**FIXTURE_MESSAGES[MAURER_DOI], **changes}, MAURER_DOI)
+    record = parse_work({**FIXTURE_MESSAGES[MAURER_DOI], **changes})
     assert record is not None
     return record
 

@@ -29,8 +29,7 @@ from evidencelint.load.yaml_loader import (
     load_text,
 )
 from evidencelint.run.check import run_check
-from evidencelint.verify.verdicts import SyntaxOnly
-from tests.helpers import MINIMAL_PAGE, TODAY, Tree, names
+from tests.helpers import MINIMAL_PAGE, TODAY, SyntaxOnly, Tree, names
 
 GOOD = "content/good.yaml"
 BAD = "content/bad.yaml"

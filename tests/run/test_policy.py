@@ -9,7 +9,7 @@ import pytest
 
 from evidencelint.config import DEFAULT_CROSSREF_URL, ConfigError, Policy, load_config
 from evidencelint.findings import Finding, Severity
-from evidencelint.run.gates import apply_policy
+from evidencelint.run.gates import Gates, apply_policy
 from evidencelint.verify.verdicts import Outcome, Verification
 from tests.helpers import MINIMAL_PAGE, Tree, only
 
@@ -62,7 +62,7 @@ def test_apply_policy_without_overrides_keeps_findings_sorted() -> None:
         finding("reference-unused", Severity.WARNING, line=9),
         finding("citation-missing", Severity.ERROR, line=3),
     ]
-    kept = apply_policy(findings, [], Policy())
+    kept = apply_policy(findings, Gates(), Policy())
     assert [(f.name, f.severity, f.line) for f in kept] == [
         ("citation-missing", Severity.ERROR, 3),
         ("reference-unused", Severity.WARNING, 9),
@@ -71,14 +71,14 @@ def test_apply_policy_without_overrides_keeps_findings_sorted() -> None:
 
 def test_apply_policy_overrides_severity() -> None:
     policy = Policy(severity={"reference-unused": Severity.ERROR})
-    (kept,) = apply_policy([finding("reference-unused", Severity.WARNING)], [], policy)
+    (kept,) = apply_policy([finding("reference-unused", Severity.WARNING)], Gates(), policy)
     assert kept.severity is Severity.ERROR
 
 
 def test_apply_policy_switches_a_rule_off() -> None:
     policy = Policy(severity={"reference-unused": None})
     findings = [finding("reference-unused", Severity.WARNING), finding("schema", Severity.ERROR)]
-    assert [f.name for f in apply_policy(findings, [], policy)] == ["schema"]
+    assert [f.name for f in apply_policy(findings, Gates(), policy)] == ["schema"]
 
 
 # --- severities through a check run -----------------------------------------------------

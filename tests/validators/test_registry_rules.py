@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 import pytest
 
 from evidencelint.findings import Finding, Severity
-from evidencelint.verify.verdicts import OfflineNoCache, Outcome, SyntaxOnly, Verification
-from tests.helpers import Tree, one, only, page_citing
+from evidencelint.verify.verdicts import OfflineNoCache, Outcome, Verification
+from tests.helpers import SyntaxOnly, Tree, one, only, page_citing
 
 REGISTRY_RULES = ("doi-not-found", "doi-not-crossref", "doi-unverified")
 

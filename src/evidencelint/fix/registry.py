@@ -48,7 +48,7 @@ class RegistryFixes:
         if normalised is None:
             return changes, suggestions
         fetched = self.client.work(normalised)
-        record = parse_work(fetched.data, normalised) if fetched.status == "ok" else None
+        record = parse_work(fetched.data) if fetched.status == "ok" else None
         if record is None:
             return changes, suggestions
         changes += _fill_missing(key, reference, record, line)
@@ -83,7 +83,7 @@ class RegistryFixes:
             for version in range(number + 1, number + 1 + MAX_PROBES):
                 candidate = f"{base}.pub{version}"
                 probe = self.client.work(candidate)
-                if probe.status != "ok" or parse_work(probe.data, candidate) is None:
+                if probe.status != "ok" or parse_work(probe.data) is None:
                     break
                 newer.append(candidate)
         if not newer:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from evidencelint.config import Policy
@@ -56,15 +56,7 @@ class Gates:
         self.reference_ignores[where] = self.reference_ignores.get(where, ignored) & ignored
 
 
-def apply_policy(
-    findings: Iterable[Finding], pages: Gates | Sequence[ResolvedPage], policy: Policy
-) -> list[Finding]:
-    if isinstance(pages, Gates):
-        gates = pages
-    else:
-        gates = Gates()
-        for page in pages:
-            gates.add_page(page)
+def apply_policy(findings: Iterable[Finding], gates: Gates, policy: Policy) -> list[Finding]:
     kept: list[Finding] = []
     for finding in findings:
         if gates.suppresses(finding):

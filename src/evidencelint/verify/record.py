@@ -85,7 +85,7 @@ class WorkRecord:
         return self.titles[0] if self.titles else ""
 
 
-def parse_work(message: Any, requested_doi: str = "") -> WorkRecord | None:
+def parse_work(message: Any) -> WorkRecord | None:
     """The `message` of a /works/{doi} answer, or None when it is not a work at all."""
     if not isinstance(message, Mapping) or not _text(message.get("DOI")):
         return None  # every work Crossref serves names its DOI; anything else is garbled

@@ -2,8 +2,7 @@
 
 Rules never talk to a registry: they receive, for each normalised DOI, one
 `Verification`. Producing those answers (HTTP, cache, rate limits) is the job of
-`evidencelint.verify`; `SyntaxOnly` and `OfflineNoCache` serve runs that must not or
-cannot ask a registry.
+`evidencelint.verify`; `OfflineNoCache` serves a run that cannot ask a registry.
 """
 
 from __future__ import annotations
@@ -52,13 +51,6 @@ class Verifier(Protocol):
     def verify(self, dois: Iterable[str]) -> Mapping[str, Verification]:
         """Answer for each distinct normalised DOI; a DOI left out gets no finding."""
         ...
-
-
-class SyntaxOnly:
-    """No registry: rules see no answers and only DOI syntax is checked."""
-
-    def verify(self, dois: Iterable[str]) -> Mapping[str, Verification]:
-        return {}
 
 
 class OfflineNoCache:

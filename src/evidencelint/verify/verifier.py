@@ -84,7 +84,7 @@ class CrossrefVerifier:
 
     def _verify(self, doi: str, fetched: Fetched, clock: DoiClock) -> Verification:
         if fetched.status == "ok":
-            record = parse_work(fetched.data, doi)
+            record = parse_work(fetched.data)
             if record is None:
                 return Verification(doi, Outcome.UNVERIFIED, "the registry's answer was not a work")
             if not _for(doi, record.doi, fetched):
@@ -161,7 +161,7 @@ def _for(cited: str, named: str, fetched: Fetched) -> bool:
 
 
 def _is_record_of(doi: str, fetched: Fetched) -> bool:
-    record: WorkRecord | None = parse_work(fetched.data, doi)
+    record: WorkRecord | None = parse_work(fetched.data)
     return record is not None and _for(doi, record.doi, fetched)
 
 

@@ -326,6 +326,40 @@ def test_an_outage_is_unverified_never_not_found(
     assert [f["line"] for f in _named(healed, "pmid-not-found")] == [19]
 
 
+def test_an_ncbi_outage_is_one_line_of_text_and_one_finding_per_identifier_in_json(
+    tree: Tree,
+    pubmed: PubmedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("EVIDENCELINT_TIMEOUT", "2")
+    pubmed.fail_all(status(503))
+    tree.write("content/p.yaml", _page(_reference(pmid="39999999", pmcid="PMC5927830")))
+    _, findings = _check(tree)
+    assert len(_named(findings, "pmid-unverified")) == 2
+    capsys.readouterr()
+    main(["check", str(tree.root / "content"), "--today", TODAY])
+    lines = capsys.readouterr().out.splitlines()
+    notices = [line for line in lines if line.startswith("NCBI did not answer: ")]
+    assert len(notices) == 1, lines
+    assert notices[0].startswith("NCBI did not answer: 2 PubMed identifiers not checked ("), notices
+    assert notices[0].endswith(
+        "each is a pmid-unverified warning, listed one by one with --format json"
+    )
+    assert not any("EL406" in line for line in lines), lines
+
+
+def test_offline_every_unchecked_identifier_keeps_its_line(
+    tree: Tree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--offline is asked for, not an outage: nothing is collapsed."""
+    tree.write("content/p.yaml", _page(_reference(pmid="39999999", pmcid="PMC5927830")))
+    main(["check", str(tree.root / "content"), "--today", TODAY, "--offline"])
+    lines = capsys.readouterr().out.splitlines()
+    assert len([line for line in lines if "EL406 pmid-unverified" in line]) == 2, lines
+    assert not any("did not answer" in line for line in lines), lines
+
+
 def test_an_answer_trickled_a_byte_at_a_time_is_given_up_within_the_deadline(
     tree: Tree, pubmed: PubmedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

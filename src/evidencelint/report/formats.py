@@ -21,7 +21,7 @@ from evidencelint.results import RunResult, check_document, plural, summary
 from evidencelint.rule import Kind
 from evidencelint.terminal import severity_label
 from evidencelint.validators.all_rules import RULES, find_rule
-from evidencelint.verify.verdicts import SILENT
+from evidencelint.verify.verdicts import OFFLINE_NO_CACHE, SILENT
 
 FORMATS = ("text", "json", "github", "sarif", "markdown")
 INFORMATION_URI = "https://github.com/evidencelint/evidencelint"
@@ -43,16 +43,15 @@ def render(fmt: str, result: RunResult, today: dt.date, colour: bool = False) ->
 def render_text(result: RunResult, today: dt.date, colour: bool = False) -> str:
     """`path:line:col: CODE name severity: message` a line (the contract's
     `path:line:col: CODE name message`, the message led by the severity after page
-    status and configuration), one line for the DOIs Crossref did not answer, the counts,
-    then what blocks the commit."""
-    shown, notice = unanswered_notice(result.findings)
+    status and configuration), one line for the DOIs Crossref did not answer and one for
+    the identifiers NCBI did not, the counts, then what blocks the commit."""
+    shown, notices = unanswered_notices(result.findings)
     lines = [
         f"{terminal_path(f.path)}:{f.line}:{f.column}: {f.code} {f.name} "
         f"{severity_label(f.severity, colour)} {terminal(f.message)}"
         for f in shown
     ]
-    if notice:
-        lines.append(terminal(notice))
+    lines += [terminal(notice) for notice in notices]
     s = summary(result)
     blocking = f"; {blocking_note(result.findings)}" if result.findings else ""
     lines.append(
@@ -75,28 +74,68 @@ def blocking_note(findings: Sequence[Finding]) -> str:
     return f"{plural(total, 'error')} {verb} the commit: {rules}"
 
 
-def unanswered_notice(findings: list[Finding]) -> tuple[list[Finding], str]:
-    """The findings to print one a line, and one line in place of the `doi-unverified`
-    findings of DOIs that Crossref did not answer in time, when there are several: an
-    outage is one fact, not one line per DOI ("" when there is nothing to collapse).
-    JSON, SARIF and the other formats keep one finding per DOI."""
-    silent = [f for f in findings if f.name == "doi-unverified" and _SILENT_MARK in f.message]
-    dois = {f.doi for f in silent}
-    if len(dois) < 2:
+def unanswered_notices(findings: list[Finding]) -> tuple[list[Finding], list[str]]:
+    """The findings to print one a line, and the lines in place of those that say a
+    service failed, when there are several: the `doi-unverified` findings of DOIs Crossref
+    did not answer in time, and the `pmid-unverified` findings of identifiers NCBI could
+    not be asked about (not those of an --offline run, nor answers served from the cache).
+    An outage is one fact, not one line per identifier. JSON, SARIF and the other formats
+    keep one finding per identifier."""
+    kept, lines = findings, []
+    for outage in (_crossref_outage, _ncbi_outage):
+        kept, line = outage(kept)
+        if line:
+            lines.append(line)
+    return kept, lines
+
+
+def _crossref_outage(findings: list[Finding]) -> tuple[list[Finding], str]:
+    def silent(f: Finding) -> bool:
+        return f.name == "doi-unverified" and _SILENT_MARK in f.message
+
+    def why(f: Finding) -> str:
+        return f.message.partition(_SILENT_MARK)[2].removeprefix(" (").removesuffix(")")
+
+    return _collapsed(findings, silent, lambda f: f.doi or "", why, SILENT, "DOI")
+
+
+def _ncbi_outage(findings: list[Finding]) -> tuple[list[Finding], str]:
+    def failed(f: Finding) -> bool:
+        if f.name != "pmid-unverified" or _UNVERIFIED not in f.message:
+            return False
+        return not f.message.endswith(f"{_UNVERIFIED}{OFFLINE_NO_CACHE}")
+
+    def identifier(f: Finding) -> str:
+        return f.message.partition(_UNVERIFIED)[0]
+
+    def why(f: Finding) -> str:
+        return f.message.partition(_UNVERIFIED)[2]
+
+    return _collapsed(findings, failed, identifier, why, "NCBI did not answer", "PubMed identifier")
+
+
+def _collapsed(
+    findings: list[Finding],
+    collapses: Callable[[Finding], bool],
+    identifier: Callable[[Finding], str],
+    why: Callable[[Finding], str],
+    what_failed: str,
+    noun: str,
+) -> tuple[list[Finding], str]:
+    gone = [f for f in findings if collapses(f)]
+    identifiers = {identifier(f) for f in gone}
+    if len(identifiers) < 2:
         return findings, ""
-    reasons = Counter(
-        f.message.partition(_SILENT_MARK)[2].removeprefix(" (").removesuffix(")") for f in silent
-    )
-    why = reasons.most_common(1)[0][0]
-    worst = min((f.severity for f in silent), key=lambda severity: severity.rank)
-    kept = [f for f in findings if not (f.name == "doi-unverified" and _SILENT_MARK in f.message)]
+    reason = Counter(why(f) for f in gone).most_common(1)[0][0]
+    worst = min((f.severity for f in gone), key=lambda severity: severity.rank)
     notice = (
-        f"{SILENT}: {plural(len(dois), 'DOI')} not checked ({why}); each is a "
-        f"doi-unverified {worst.value}, listed one by one with --format json"
+        f"{what_failed}: {plural(len(identifiers), noun)} not checked ({reason}); each is "
+        f"a {gone[0].name} {worst.value}, listed one by one with --format json"
     )
-    return kept, notice
+    return [f for f in findings if not collapses(f)], notice
 
 
+_UNVERIFIED = " could not be verified: "
 _SILENT_MARK = f"could not be verified: {SILENT}"
 
 

@@ -32,6 +32,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from evidencelint.verify.cache_health import CACHE_FILE
+from evidencelint.verify.verdicts import OFFLINE_NO_CACHE
 
 DEFAULT_DEADLINE = 60.0
 """Seconds one DOI's lookups may take by default, retries included; a hung service
@@ -195,7 +196,7 @@ def cached_answer(cached: StoredAnswer | None, mode: CacheMode, base_url: str) -
     """The answer the cache gives in this mode without asking the service, or None."""
     if mode is CacheMode.OFFLINE:
         if cached is None:
-            return Fetched("failed", reason="offline, and no cached answer")
+            return Fetched("failed", reason=OFFLINE_NO_CACHE)
         return trusted(from_cache(cached, base_url), "offline")
     if cached is not None and mode is CacheMode.NORMAL and not cached.is_expired:
         return from_cache(cached, base_url)

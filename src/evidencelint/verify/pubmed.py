@@ -41,7 +41,7 @@ from evidencelint.verify.pubmed_record import (
     parse_summary,
     summary_uids,
 )
-from evidencelint.verify.verdicts import Outcome
+from evidencelint.verify.verdicts import OFFLINE_NO_CACHE, Outcome
 
 if TYPE_CHECKING:
     import requests
@@ -156,9 +156,7 @@ class PubmedLookup:
             answer = self._from_cache(kind, identifier, cached.value if cached else None, cached)
             if mode is CacheMode.OFFLINE:
                 if cached is None or answer is None:
-                    answers[identifier] = PubmedAnswer(
-                        Outcome.UNVERIFIED, detail="offline, and no cached answer"
-                    )
+                    answers[identifier] = PubmedAnswer(Outcome.UNVERIFIED, detail=OFFLINE_NO_CACHE)
                 elif cached.expired and answer.outcome is Outcome.NOT_FOUND:
                     answers[identifier] = PubmedAnswer(
                         Outcome.UNVERIFIED,

@@ -45,6 +45,8 @@ class Verification:
 SILENT = "Crossref did not answer"
 """How a `doi-unverified` message says that the service gave no answer in time (the text
 report counts those DOIs in one line)."""
+OFFLINE_NO_CACHE = "offline, and no cached answer"
+"""Why an identifier was not checked by a run asked not to use the network."""
 
 
 class Verifier(Protocol):
@@ -57,7 +59,4 @@ class OfflineNoCache:
     """--offline with nothing cached: every DOI is unverified (never 'not found')."""
 
     def verify(self, dois: Iterable[str]) -> Mapping[str, Verification]:
-        return {
-            doi: Verification(doi, Outcome.UNVERIFIED, "offline, and no cached answer")
-            for doi in dois
-        }
+        return {doi: Verification(doi, Outcome.UNVERIFIED, OFFLINE_NO_CACHE) for doi in dois}

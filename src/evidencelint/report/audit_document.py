@@ -127,11 +127,6 @@ def nothing_changed(verification: Mapping[str, Any]) -> str:
     )
 
 
-def all_verified(verification: Mapping[str, Any]) -> str:
-    """What 'DOIs that could not be verified' says when no finding lists one."""
-    return coverage_notice(verification) or "Every DOI was verified."
-
-
 def not_rechecked(since: Changes | None) -> list[FindingRow]:
     """Previous verdicts that could not be re-checked this run, marked as such."""
     if since is None:

@@ -187,7 +187,11 @@ def _ages(pages: Sequence[PageReview], today: dt.date) -> list[Bar]:
 
 def _by_rule(findings: Sequence[Finding]) -> list[Bar]:
     counts = Counter((f["name"], f["severity"]) for f in findings)
-    return [Bar(name, n, sev, f"{n} {sev}") for (name, sev), n in counts.most_common()]
+    return [Bar(name, n, sev, _count(n, sev)) for (name, sev), n in counts.most_common()]
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _integrity_by_page(findings: Sequence[Finding], book: ClaimBook) -> list[Bar]:
@@ -195,7 +199,7 @@ def _integrity_by_page(findings: Sequence[Finding], book: ClaimBook) -> list[Bar
     paths = [path for path, _ in counts.most_common()]
     labels = distinct_titles([(book.title(p), p) for p in paths])
     return [
-        Bar(label, counts[p], "error", f"{counts[p]} works")
+        Bar(label, counts[p], "error", _count(counts[p], "work"))
         for p, label in zip(paths, labels, strict=True)
     ]
 
@@ -206,11 +210,11 @@ def _over_time(document: AuditDocument, since: Changes) -> list[Bar]:
     before = now - new + resolved + carried
     previous = since.previous_today or "previous audit"
     return [
-        Bar(f"findings, {previous}", before, "bar", f"{before} findings"),
+        Bar(f"findings, {previous}", before, "bar", _count(before, "finding")),
         Bar("new since", new, "new", f"{new} new"),
         Bar("resolved since", resolved, "resolved", f"{resolved} resolved"),
         Bar("not re-checked", carried, "unchecked", f"{carried} not re-checked"),
-        Bar(f"findings, {document.today}", now, "bar", f"{now} findings"),
+        Bar(f"findings, {document.today}", now, "bar", _count(now, "finding")),
     ]
 
 

@@ -237,11 +237,15 @@ def coverage_lines(document: AuditDocument) -> list[str]:
         lines.append(f"All {dois} DOIs were checked against Crossref on {document.today}.")
     else:
         reasons = verification.get("reasons") or {}
-        why = "; ".join(f"{reason} ({n})" for reason, n in reasons.items())
+        why = (
+            next(iter(reasons))
+            if len(reasons) == 1
+            else "; ".join(f"{reason} ({n})" for reason, n in reasons.items())
+        )
         lines.append(
-            f"{unchecked} of {dois} DOIs could not be checked ({' '.join(why.split())}): "
+            f"{unchecked} of {dois} DOIs could not be checked ({' '.join(str(why).split())}): "
             "nothing is known of retractions, corrections or newer versions of those works; "
-            "they are listed below, after the wrong DOIs."
+            "the references that cite them are listed below, after the wrong DOIs."
         )
     pubmed = [f for f in document.findings if f["name"] == "pmid-unverified"]
     if pubmed:

@@ -404,12 +404,14 @@ def test_an_unchecked_doi_is_an_action_never_all_clear(content_copy: Path) -> No
     worklist = _worklist((content_copy / "report" / "report.md").read_text())
     assert "16 of 16 DOIs could not be checked (offline, and no cached answer)" in worklist
     assert "Unknown: none of the 16 DOIs could be checked" in worklist
-    # One action per citing reference (two pages cite one of the DOIs).
+    # One action per page, listing each reference whose DOI is unchecked (two pages cite
+    # one of the DOIs), before the overdue reviews.
     unverified = [
         f for f in _report(content_copy / "report")["findings"] if f["name"] == "doi-unverified"
     ]
-    assert len(unverified) == 17
-    assert worklist.count("**Not checked this run: not known to be sound**") == 17
+    assert len(unverified) == 17 == len(re.findall(r"^    - reference: .+\(DOI ", worklist, re.M))
+    assert worklist.count("**Not checked this run: not known to be sound**") == 2
+    assert worklist.index("**Not checked this run") < worklist.index("**Review overdue**")
     assert "were checked against Crossref" not in worklist
 
 

@@ -394,7 +394,7 @@ def test_claim_text_and_a_reference_as_cited_carry_no_markup_into_the_audit(
     )
     assert done.returncode == 1, done.stderr
     markdown = (out / "report.md").read_text(encoding="utf-8")
-    assert "claim `uncited`, line" in markdown and "cited as: He M, Qin W" in markdown
+    assert "claim `uncited`, line" in markdown and "reference: He M, Qin W" in markdown
     _assert_markdown_is_inert(markdown)
     # No line of the worklist is forged by a newline in a claim.
     assert not any(line.startswith("::") for line in markdown.splitlines())

@@ -122,6 +122,9 @@ def _action(action: Action) -> str:
         rows.append(("Claim", '<span class="muted">no claim cites it</span>'))
     if action.reference is not None:
         rows.append(("Cited as", escape(action.reference)))
+    if action.references:
+        items = "".join(f"<li>{escape(r)}</li>" for r in action.references)
+        rows.append(("References", f'<ul class="claims">{items}</ul>'))
     rows += [("What is wrong", escape(action.problem)), ("What to do", escape(action.todo))]
     body = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows)
     return (
@@ -244,13 +247,15 @@ def _slug(header: str) -> str:
 
 
 FINDING_HEADERS = ("severity", "where", "rule", "what")
+_NOT_A_VERDICT = frozenset({"doi-unverified", "pmid-unverified"})
 
 
 def _finding_rows(findings: Sequence[Finding], book: ClaimBook) -> list[list[str]]:
     rows = []
     for f in findings:
         what = escape(f["message"])
-        claims = book.claims_of(f)
+        # An unverified identifier is no verdict about the claims citing it.
+        claims = () if f["name"] in _NOT_A_VERDICT else book.claims_of(f)
         if claims:
             what += _claims(claims, limit=3)
         rows.append(

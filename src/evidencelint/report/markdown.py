@@ -144,11 +144,15 @@ def _claim(claim: NamedClaim, page: str | None = None) -> str:
     )
 
 
+_NOT_A_VERDICT = frozenset({"doi-unverified", "pmid-unverified"})
+
+
 def audit_findings_table(findings: Sequence[Finding], book: ClaimBook) -> list[str]:
     """The findings with the claims they name, in words."""
 
     def what(f: Finding) -> Markup:
-        claims = book.claims_of(f)
+        # An unverified identifier is no verdict about the claims citing it.
+        claims = () if f["name"] in _NOT_A_VERDICT else book.claims_of(f)
         shown = [_claim(c) for c in claims[:3]]
         if len(claims) > 3:
             shown.append(f"and {len(claims) - 3} more")
@@ -185,6 +189,7 @@ def _worklist(document: AuditDocument) -> list[str]:
             lines.append("    - no claim cites it")
         if action.reference is not None:
             lines.append(f"    - cited as: {markdown(action.reference)}")
+        lines += [f"    - reference: {markdown(r)}" for r in action.references]
         lines.append(f"    - what is wrong: {markdown(action.problem)}")
         lines.append(f"    - what to do: {markdown(action.todo)}")
     return [*lines, ""]

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from evidencelint.findings import Severity
 from evidencelint.report.audit_document import (
     INTEGRITY,
     AuditDocument,
@@ -45,6 +46,8 @@ class Action:
     reference: str | None
     problem: str
     todo: str
+    references: tuple[str, ...] = ()
+    """The references of a grouped action, as cited (the page's unchecked DOIs)."""
 
     @property
     def group(self) -> str:
@@ -72,7 +75,6 @@ _BY_RULE = {
     "doi-conflict": "wrong-doi",
     "identifier-conflict": "wrong-doi",
     "pmid-not-found": "wrong-doi",
-    "doi-unverified": "unchecked",
     "expression-of-concern": "concern",
     "superseded": "superseded",
     "corrected": "corrected",
@@ -151,6 +153,7 @@ def worklist(document: AuditDocument) -> list[Action]:
             pages_due_soon.append(_review_action("due-soon", page))
     by_kind["overdue"][:0] = pages_overdue
     by_kind["due-soon"] = pages_due_soon
+    by_kind["unchecked"] = _unchecked(document.findings, book)
     by_kind["uncited"] = _uncited(document.findings, book)
     return [action for kind in GROUPS for action in by_kind.get(kind, [])]
 
@@ -190,14 +193,51 @@ def _review_action(kind: str, page: PageReview) -> Action:
     )
 
 
-def _uncited(findings: Sequence[FindingRow], book: ClaimBook) -> list[Action]:
-    """One action per page: every claim of it that cites no source."""
+def _by_page(findings: Sequence[FindingRow], name: str) -> dict[str, list[FindingRow]]:
     by_page: dict[str, list[FindingRow]] = {}
     for finding in findings:
-        if finding["name"] == "citation-missing":
+        if finding["name"] == name:
             by_page.setdefault(finding["path"], []).append(finding)
+    return by_page
+
+
+def _unchecked(findings: Sequence[FindingRow], book: ClaimBook) -> list[Action]:
+    """One action per file: its references whose DOI could not be checked (a run
+    without the registry has one per reference; listed one by one they would bury the
+    worklist)."""
     actions = []
-    for path, rows in by_page.items():
+    for path, rows in sorted(
+        _by_page(findings, "doi-unverified").items(), key=lambda i: not book.published(i[0])
+    ):
+        count = len(rows)
+        cited = tuple(
+            f"{book.cited_as(f) or f.get('reference') or '?'} (DOI {f.get('doi')}, line "
+            f"{f['line']})"
+            for f in rows
+        )
+        why = sorted({f["message"].split(" could not be verified: ", 1)[-1] for f in rows})
+        actions.append(
+            Action(
+                kind="unchecked",
+                severity=min((Severity(f["severity"]) for f in rows), key=lambda s: s.rank).value,
+                page=book.title(path),
+                path=path,
+                where=None,
+                claims=(),
+                reference=None,
+                problem=f"{count} DOI{'' if count == 1 else 's'} could not be checked "
+                f"({'; '.join(why)}): not known whether retracted, withdrawn or superseded",
+                todo=what_to_do("doi-unverified"),
+                references=cited,
+            )
+        )
+    return actions
+
+
+def _uncited(findings: Sequence[FindingRow], book: ClaimBook) -> list[Action]:
+    """One action per page: every claim of it that cites no source."""
+    actions = []
+    for path, rows in _by_page(findings, "citation-missing").items():
         claims = tuple(c for f in rows for c in book.claims_of(f))
         count = len(rows)
         actions.append(

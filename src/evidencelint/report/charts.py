@@ -21,7 +21,7 @@ CHAR_WIDTH = 7.6
 measures that no label leaves its SVG)."""
 LINE = 16
 LABEL_CHARS = 26
-BAR_AREA = 180
+BAR_AREA = 150
 
 COLOURS = {
     "error": "#D55E00",

@@ -179,11 +179,11 @@ def _ages(pages: Sequence[PageReview], today: dt.date) -> list[Bar]:
     bars = []
     for page, label in zip(pages, labels, strict=True):
         if page.last_reviewed is None:
-            bars.append(Bar(label, 0.0, "none", "never reviewed"))
+            bars.append(Bar(label, 0.0, "none", "never"))
             continue
         years = round((today - dt.date.fromisoformat(page.last_reviewed)).days / 365.25, 1)
         overdue = (page.days_overdue or 0) > 0
-        shown = f"{years:g} years" + (", overdue" if overdue else "")
+        shown = f"{years:g} y" + (", overdue" if overdue else "")
         bars.append(Bar(label, years, "overdue" if overdue else "bar", shown))
     return bars
 

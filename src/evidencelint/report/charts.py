@@ -3,7 +3,7 @@
 The SVG is as wide as its longest label needs (labels wrap over up to three lines), so
 it scales down on a phone as a whole instead of cutting text off. Colours come from the
 Okabe-Ito palette, which stays distinct with the common colour blindnesses, and what
-must survive greyscale printing (overdue, not re-checked) is also hatched; every bar
+must survive greyscale printing (errors, overdue, new, not re-checked) is also hatched; every bar
 says its value in words.
 """
 
@@ -35,7 +35,7 @@ COLOURS = {
     "unchecked": "#8C8C8C",
     "none": "#BDBDBD",
 }
-HATCHED = frozenset({"overdue", "unchecked", "error"})
+HATCHED = frozenset({"overdue", "unchecked", "error", "new"})
 
 PATTERNS = "".join(
     f'<pattern id="hatch-{key}" width="6" height="6" patternUnits="userSpaceOnUse" '

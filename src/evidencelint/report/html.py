@@ -207,18 +207,23 @@ def _integrity_by_page(findings: Sequence[Finding], book: ClaimBook) -> list[Bar
     ]
 
 
-def _over_time(document: AuditDocument, since: Changes) -> list[Bar]:
+def _over_time(document: AuditDocument, since: Changes) -> tuple[list[Bar], list[Bar]]:
+    """The findings then and now, and what changed between: two charts, each on its own
+    scale, so that one new retraction is not a hairline beside a hundred findings."""
     now = len(document.findings)
     new, resolved, carried = len(since.new), len(since.resolved), len(since.not_rechecked)
     before = now - new + resolved + carried
     previous = since.previous_today or "previous audit"
-    return [
-        Bar(f"findings, {previous}", before, "bar", _count(before, "finding")),
-        Bar("new since", new, "new", f"{new} new"),
-        Bar("resolved since", resolved, "resolved", f"{resolved} resolved"),
-        Bar("not re-checked", carried, "unchecked", f"{carried} not re-checked"),
-        Bar(f"findings, {document.today}", now, "bar", _count(now, "finding")),
+    totals = [
+        Bar(previous, before, "bar", _count(before, "finding")),
+        Bar(document.today, now, "bar", _count(now, "finding")),
     ]
+    changed = [
+        Bar("new", new, "new", f"{new} new"),
+        Bar("resolved", resolved, "resolved", f"{resolved} resolved"),
+        Bar("not re-checked", carried, "unchecked", f"{carried} not re-checked"),
+    ]
+    return totals, changed
 
 
 def _figure(caption: str, bars: Sequence[Bar], empty: str) -> str:
@@ -359,7 +364,11 @@ def _changes_html(document: AuditDocument, since: Changes, book: ClaimBook) -> s
     if not new and not resolved and not carried:
         parts.append('<p class="muted">Nothing changed since the previous audit.</p>')
     else:
-        parts.append(_figure("Findings over time", _over_time(document, since), ""))
+        totals, changed = _over_time(document, since)
+        parts.append('<div class="charts">')
+        parts.append(_figure("Findings then and now", totals, ""))
+        parts.append(_figure("What changed", changed, ""))
+        parts.append("</div>")
         for heading, rows in change_groups(since):
             parts.append(f"<h3>{escape(heading)}</h3>")
             parts.append(_table(FINDING_HEADERS, _finding_rows(rows, book), ""))

@@ -157,7 +157,14 @@ def _run(args: argparse.Namespace, refresh: bool) -> tuple[RunResult, Config, dt
             audit=args.command == "audit",
         )
         try:
-            result = run_check(args.paths, config, today, verifier, pubmed)
+            result = run_check(
+                args.paths,
+                config,
+                today,
+                verifier,
+                pubmed,
+                index_claims=args.command == "audit",
+            )
         finally:
             pubmed.close()
             if client is not None:

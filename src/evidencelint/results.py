@@ -16,6 +16,7 @@ from typing import Any
 from evidencelint import __version__
 from evidencelint.content.documents import PageSummary
 from evidencelint.findings import Finding, Severity
+from evidencelint.resolve.claim_index import PageIndex
 from evidencelint.verify.verdicts import Outcome, Verification
 
 
@@ -56,6 +57,8 @@ class RunResult:
     files: int
     pages: Sequence[PageSummary]
     coverage: Coverage = field(default_factory=Coverage)
+    indexes: Sequence[PageIndex] = ()
+    """Each page's claims in words, when the run was asked to keep them (the audit)."""
 
     @property
     def claims(self) -> int:

@@ -219,7 +219,7 @@ def test_an_outage_resolves_nothing_it_could_not_recheck(
         assert "Nothing to show" not in html.split("by page</figcaption>", 1)[1][:200], week
         for text in (markdown, html):
             assert "No cited work was retracted" not in text, week
-            assert "Every DOI was verified" not in text, week
+            assert "were checked against Crossref" not in text, week
             assert "not re-checked this run; last verified 2026-11-02" in text, week
         assert "### Resolved since" not in markdown
 
@@ -280,7 +280,7 @@ def test_a_switched_off_unverified_finding_does_not_make_a_dois_check_complete(
     assert not any(f["name"] == "doi-unverified" for f in document["findings"])
     assert document["verification"]["unchecked"] == 1
     markdown = (tree.root / "report" / "report.md").read_text()
-    assert "Every DOI was verified" not in markdown
+    assert "were checked against Crossref" not in markdown
     assert "No cited work was retracted" not in markdown
 
 
@@ -319,3 +319,117 @@ def test_a_tampered_previous_report_cannot_break_the_drift(
         )  # fmt: skip
         assert _audit("content", "--out", "report", "--offline", "--since", "previous.json") == 2
         assert not (tree.root / "report").exists()
+
+
+def _retract(crossref: CrossrefServer, doi: str = DOI) -> None:
+    record = json.loads(crossref.works[doi])["message"]
+    record["updated-by"] = [RETRACTION_NOTICE]
+    crossref.add_work(record)
+
+
+def _worklist(markdown: str) -> str:
+    return markdown.split("## What to do first", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_audit_opens_with_the_retraction_in_the_claims_words(
+    content_copy: Path, crossref: CrossrefServer
+) -> None:
+    _retract(crossref)
+    assert _audit("content", "--out", "report") == 1
+    markdown = (content_copy / "report" / "report.md").read_text()
+    assert markdown.index("## What to do first") < markdown.index("## Overview")
+    worklist = _worklist(markdown)
+    first = worklist.split("\n2. ", 1)[0]
+    assert "1. **Retracted or withdrawn evidence**" in first
+    assert f"{DOI} has been retracted" in first
+    # The claims that cite the retracted work, in their words, and the work as cited.
+    assert "claim `hc-23`, line 74: “Analysis of data from 4,413 people" in first
+    assert "cited as: He M, Qin W et al. (2022). Acupuncture for allergic rhinitis" in first
+    html = (content_copy / "report" / "report.html").read_text()
+    assert html.index('<section id="worklist">') < html.index("<h2>Overview")
+    assert re.search(r'<ol class="worklist"><li class="action error" data-kind="retracted">', html)
+
+
+def test_the_worklist_is_ordered_by_harm_and_names_each_thing_once(
+    content_copy: Path, crossref: CrossrefServer
+) -> None:
+    _retract(crossref)
+    _audit("content", "--out", "report")
+    worklist = _worklist((content_copy / "report" / "report.md").read_text())
+    from evidencelint.report.worklist import GROUPS
+
+    order = list(GROUPS.values())
+    groups = re.findall(r"^\d+\. \*\*(.+?)\*\*", worklist, re.M)
+    assert groups == sorted(groups, key=order.index)
+    assert groups[:2] == [GROUPS["retracted"], GROUPS["wrong-doi"]]
+    # The overdue pages, most overdue first (undated pages count as the most overdue).
+    overdue = re.findall(r"\*\*Review overdue\*\*.*?: (.+?) `", worklist)
+    assert overdue == [
+        "Acupuncture for pain relief",
+        "What You Need to Know About Acupuncture",
+        "Acupuncture",
+        "What is acupuncture?",
+    ]
+    # Each of the 54 uncited claims once, in its words, grouped by page.
+    items = re.split(r"^\d+\. ", worklist, flags=re.M)
+    uncited = [
+        claim
+        for item in items
+        if item.startswith(f"**{GROUPS['uncited']}**")
+        for claim in re.findall(r"^    - claim `([^`]+)`, line \d+: “.+”$", item, re.M)
+    ]
+    assert len(uncited) == len(set(uncited)) == 54
+    assert groups.count(GROUPS["uncited"]) == 5
+
+
+def test_the_page_index_of_report_json_has_each_claims_text(content_copy: Path) -> None:
+    _audit("content", "--out", "report", "--offline")
+    pages = {p["page"]: p for p in _report(content_copy / "report")["pages"]}
+    claims = {c["id"]: c for c in pages["msk-acupuncture"]["claims"]}
+    assert len(claims) == 18
+    assert claims["msk-18"] == {
+        "id": "msk-18",
+        "text": "A majority of National Cancer Institute-designated cancer centers offer "
+        "acupuncture as part of supportive care.",
+        "line": 46,
+        "column": 11,
+    }
+    markdown = (content_copy / "report" / "report.md").read_text()
+    assert "claim 'msk-18' cites no source" in markdown
+    assert "claim `msk-18`, line 46: “A majority of National Cancer Institute" in markdown
+
+
+def test_an_unchecked_doi_is_an_action_never_all_clear(content_copy: Path) -> None:
+    _audit("content", "--out", "report", "--offline")
+    worklist = _worklist((content_copy / "report" / "report.md").read_text())
+    assert "16 of 16 DOIs could not be checked (offline, and no cached answer)" in worklist
+    assert "Unknown: none of the 16 DOIs could be checked" in worklist
+    # One action per page, listing each reference whose DOI is unchecked (two pages cite
+    # one of the DOIs), before the overdue reviews.
+    unverified = [
+        f for f in _report(content_copy / "report")["findings"] if f["name"] == "doi-unverified"
+    ]
+    assert len(unverified) == 17 == len(re.findall(r"^    - reference: .+\(DOI ", worklist, re.M))
+    assert worklist.count("**Not checked this run: not known to be sound**") == 2
+    assert worklist.index("**Not checked this run") < worklist.index("**Review overdue**")
+    assert "were checked against Crossref" not in worklist
+
+
+def test_drift_is_drawn_over_time(
+    tree: Tree, crossref: CrossrefServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tree.root)
+    tree.write("content/page.yaml", MINIMAL_PAGE)
+    _audit("content", "--out", "first")
+    _retract(crossref)
+    _audit("content", "--out", "second", "--since", "first/report.json")
+    html = (tree.root / "second" / "report.html").read_text()
+    totals = html.split("<figcaption>Findings then and now</figcaption>", 1)[1]
+    totals = totals.split("</svg>")[0]
+    assert re.findall(r'class="value"[^>]*>([^<]+)<', totals) == ["0 findings", "1 finding"]
+    changed = html.split("<figcaption>What changed</figcaption>", 1)[1].split("</svg>")[0]
+    assert re.findall(r'class="value"[^>]*>([^<]+)<', changed) == [
+        "1 new",
+        "0 resolved",
+        "0 not re-checked",
+    ]

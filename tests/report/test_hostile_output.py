@@ -373,3 +373,34 @@ def test_no_text_output_line_starts_a_workflow_command(tree: Tree) -> None:
     out = done.stdout.decode("utf-8")
     assert not _workflow_commands(out), out
     assert "./::add-mask::x.yaml:2:1: EL101" in out
+
+
+def test_claim_text_and_a_reference_as_cited_carry_no_markup_into_the_audit(
+    tree: Tree,
+) -> None:
+    """The worklist quotes claims and references in their words: those words are content."""
+    page = MINIMAL_PAGE.replace(
+        "text: Acupuncture reduced allergic rhinitis symptoms in adults [He 2022].",
+        f"text: {_yaml_quoted(HOSTILE + ' [He 2022]')}\n"
+        f"  - id: uncited\n    text: {_yaml_quoted(HOSTILE)}",
+    ).replace(
+        'title: "Acupuncture for allergic rhinitis: a systematic review and meta-analysis"',
+        f"title: {_yaml_quoted(HOSTILE)}",
+    )
+    tree.write("content/page.yaml", page)
+    out = tree.root / "report"
+    done = cli(
+        tree.root, "audit", "content", "--offline", "--today", "2026-11-21", "--out", "report"
+    )
+    assert done.returncode == 1, done.stderr
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    assert "claim `uncited`, line" in markdown and "reference: He M, Qin W" in markdown
+    _assert_markdown_is_inert(markdown)
+    # No line of the worklist is forged by a newline in a claim.
+    assert not any(line.startswith("::") for line in markdown.splitlines())
+    parsed = _Collect()
+    parsed.feed((out / "report.html").read_text(encoding="utf-8"))
+    assert not {"img", "script", "a"} & set(parsed.tags)
+    assert "<script>alert(1)</script>" in "".join(parsed.text)
+    claims = json.loads((out / "report.json").read_text(encoding="utf-8"))["pages"][0]["claims"]
+    assert claims[1] == {"id": "uncited", "text": HOSTILE, "line": 9, "column": 11}

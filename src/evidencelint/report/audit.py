@@ -72,11 +72,13 @@ def build_audit(
             if previous is not None
             else None
         ),
+        indexes=result.indexes,
     )
 
 
 def page_reviews(result: RunResult, policy: Policy, today: dt.date) -> list[PageReview]:
     """Each page's review state, most overdue first, undated pages before all."""
+    claims = {index.path: index.claims for index in result.indexes}
     rows = []
     for page in result.pages:
         due = review_due(page.last_reviewed, page.next_review, policy.review_interval_months)
@@ -90,6 +92,7 @@ def page_reviews(result: RunResult, policy: Policy, today: dt.date) -> list[Page
                 due=due.isoformat() if due else None,
                 days_overdue=(today - due).days if due else None,
                 reviewed_by=page.reviewed_by,
+                claims=claims.get(page.path, ()),
             )
         )
     return sorted(rows, key=lambda r: (r.due is not None, -(r.days_overdue or 0), r.path))

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from evidencelint.resolve.claim_index import ClaimNote, PageIndex
 from evidencelint.validators import integrity
 from evidencelint.validators.all_rules import find_rule
 
@@ -32,6 +33,7 @@ class PageReview:
     due: str | None
     days_overdue: int | None
     reviewed_by: str | None
+    claims: tuple[ClaimNote, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +45,7 @@ class PageReview:
             "due": self.due,
             "days_overdue": self.days_overdue,
             "reviewed_by": self.reviewed_by,
+            "claims": [claim.to_json() for claim in self.claims],
         }
 
 
@@ -77,6 +80,9 @@ class AuditDocument:
     summary: Mapping[str, int]
     pages: list[PageReview]
     since: Changes | None = None
+    indexes: Sequence[PageIndex] = ()
+    """Each page's claims in words and its references as cited (not in report.json but
+    through `pages`)."""
 
     def to_json(self) -> dict[str, Any]:
         document: dict[str, Any] = {
@@ -119,11 +125,6 @@ def nothing_changed(verification: Mapping[str, Any]) -> str:
         f"None found among the {dois - unchecked} DOIs checked; {unchecked} could not be "
         "checked, and nothing is known of those."
     )
-
-
-def all_verified(verification: Mapping[str, Any]) -> str:
-    """What 'DOIs that could not be verified' says when no finding lists one."""
-    return coverage_notice(verification) or "Every DOI was verified."
 
 
 def not_rechecked(since: Changes | None) -> list[FindingRow]:

@@ -1,5 +1,6 @@
 """The audit report as one self-contained HTML page: inline CSS and SVG, no scripts,
-fonts or styles from elsewhere; readable on a phone and printed."""
+fonts or styles from elsewhere; readable on a phone (tables become stacked cards) and
+printed. It opens with the worklist (`report.worklist`)."""
 
 from __future__ import annotations
 
@@ -14,82 +15,143 @@ from evidencelint.report.audit_document import (
     AuditDocument,
     Changes,
     PageReview,
-    all_verified,
     change_groups,
-    coverage_notice,
-    not_rechecked,
     nothing_changed,
     pages_due,
     review_state,
-    what_to_do,
+)
+from evidencelint.report.charts import Bar, bar_chart, distinct_titles
+from evidencelint.report.worklist import (
+    GROUPS,
+    Action,
+    ClaimBook,
+    NamedClaim,
+    coverage_lines,
+    short_text,
+    worklist,
 )
 
 Finding = Mapping[str, Any]
 
 CSS = """
-:root { --error:#c62828; --warning:#ef6c00; --info:#1565c0; --ok:#2e7d32; --muted:#666; }
+:root { --error:#a33a00; --warning:#7a5200; --info:#005a8c; --muted:#595959; }
 * { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
   color: #1a1a1a; background: #fff; }
-main { max-width: 60rem; margin: 0 auto; padding: 1rem; }
+main { max-width: 62rem; margin: 0 auto; padding: 1rem; }
 h1 { font-size: 1.6rem; margin: .5rem 0; } h2 { font-size: 1.25rem; margin-top: 2rem;
   border-bottom: 1px solid #ddd; padding-bottom: .25rem; }
+h3 { font-size: 1.05rem; margin: 1.25rem 0 .5rem; }
 .summary { display: flex; flex-wrap: wrap; gap: .5rem; margin: 1rem 0; }
-.card { border: 1px solid #ddd; border-radius: .5rem; padding: .5rem .75rem; min-width: 8rem; }
+.card { border: 1px solid #ddd; border-radius: .5rem; padding: .5rem .75rem; min-width: 7rem; }
 .card b { display: block; font-size: 1.5rem; }
-.error { color: var(--error); } .warning { color: var(--warning); } .info { color: var(--info); }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
-figure { margin: 0; border: 1px solid #eee; border-radius: .5rem; padding: .5rem; }
+.sev { font-weight: 600; white-space: nowrap; }
+.sev.error { color: var(--error); } .sev.warning { color: var(--warning); }
+.sev.info { color: var(--info); }
+.sev.error::before { content: "■ "; } .sev.warning::before { content: "▲ "; }
+.sev.info::before { content: "● "; }
+.coverage { border-left: .3rem solid #0072B2; background: #eef5fb; padding: .5rem .75rem; }
+.coverage p { margin: .25rem 0; }
+.notice { border-left: .3rem solid #D55E00; background: #fdf0e6; padding: .5rem .75rem; }
+ol.worklist { padding-left: 1.6rem; } ol.worklist > li { margin: .75rem 0; padding: .5rem .75rem;
+  border: 1px solid #ddd; border-radius: .5rem; break-inside: avoid; }
+ol.worklist > li.error { border-left: .3rem solid #D55E00; }
+ol.worklist > li.warning { border-left: .3rem solid #E69F00; }
+ol.worklist > li.info { border-left: .3rem solid #0072B2; }
+.action dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .75rem;
+  margin: .25rem 0; }
+.action dt { font-weight: 600; } .action dd { margin: 0; min-width: 0; }
+ul.claims { margin: 0; padding-left: 1.1rem; }
+.claim q { font-style: italic; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 24rem), 1fr));
+  gap: 1rem; }
+figure { margin: 0; border: 1px solid #eee; border-radius: .5rem; padding: .5rem; min-width: 0; }
 figcaption { font-weight: 600; margin-bottom: .25rem; }
-svg { width: 100%; height: auto; } svg text { font: 13px system-ui, sans-serif; fill: #1a1a1a; }
-.scroll { overflow-x: auto; }
+svg { width: 100%; height: auto; display: block; }
+svg text { font: 13px system-ui, sans-serif; fill: #1a1a1a; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem;
   border-bottom: 1px solid #eee; }
 th { background: #fafafa; }
-code { font-size: .85em; word-break: break-all; }
+code { font-size: .85em; overflow-wrap: anywhere; }
+td.rule, td.due, td.last-reviewed, td.state { white-space: nowrap; }
+td.where, td.file { min-width: 14rem; }
 .muted { color: var(--muted); }
-.notice { border-left: .3rem solid var(--warning); background: #fff3e0; padding: .5rem .75rem; }
-@media print { .charts { grid-template-columns: 1fr 1fr; } figure, tr { break-inside: avoid; }
-  body { font-size: 11pt; } }
-"""
-_COLORS = {
-    "error": "#c62828",
-    "warning": "#ef6c00",
-    "info": "#1565c0",
-    "overdue": "#c62828",
-    "due": "#1565c0",
-    "bar": "#455a64",
-    "none": "#9e9e9e",
+@media (max-width: 44rem) {
+  table, tbody, tr, td { display: block; width: 100%; } thead { display: none; }
+  td.rule { white-space: normal; } td.where, td.file { min-width: 0; }
+  tr { border: 1px solid #ddd; border-radius: .5rem; margin: 0 0 .5rem; padding: .25rem .5rem; }
+  td { border: 0; padding: .15rem 0; }
+  td[data-label]:not([data-label=""])::before { content: attr(data-label) ": ";
+    font-weight: 600; }
+  .action dl { grid-template-columns: 1fr; } .action dd { margin-bottom: .25rem; }
 }
+@media print { body { font-size: 10.5pt; } main { max-width: none; }
+  .charts { grid-template-columns: 1fr 1fr; } figure, tr, li { break-inside: avoid; }
+  h2 { break-after: avoid; } }
+"""
 
 
-def bar_chart(rows: Sequence[tuple[str, float, str]], unit: str = "") -> str:
-    """Horizontal bars: (label, value, colour key). Scales to its container. A row in
-    the "none" colour has no value to draw: it says so."""
-    if not rows:
-        return '<p class="muted">Nothing to show.</p>'
-    width, label_w, row_h = 360, 150, 22
-    top = max(max(v for _, v, _ in rows), 1)
-    height = row_h * len(rows) + 8
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" xmlns="http://www.w3.org/2000/svg">']
-    for i, (label, value, colour) in enumerate(rows):
-        y = 4 + i * row_h
-        bar = (width - label_w - 50) * value / top
-        short = label if len(label) <= 24 else label[:23] + "…"
-        shown = "no date" if colour == "none" and not value else f"{value:g}{unit}"
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end"><title>{escape(label)}</title>'
-            f"{escape(short)}</text>"
-            f'<rect x="{label_w}" y="{y + 3}" width="{bar:.1f}" height="{row_h - 6}" '
-            f'fill="{escape(_COLORS.get(colour, _COLORS["bar"]))}"/>'
-            f'<text x="{label_w + bar + 4:.1f}" y="{y + 15}">{escape(shown)}</text>'
-        )
-    parts.append("</svg>")
+def _sev(severity: str) -> str:
+    return f'<span class="sev {escape(severity)}">{escape(severity)}</span>'
+
+
+def _claim(claim: NamedClaim, page: str | None = None) -> str:
+    note = claim.note
+    where = f" on “{escape(claim.page)}”" if page is not None and claim.page != page else ""
+    return (
+        f'<span class="claim" data-claim="{escape(note.id)}"><b>claim {escape(note.id)}</b>'
+        f"{where}, line {note.line}: <q>{escape(short_text(note.text))}</q></span>"
+    )
+
+
+def _claims(claims: Sequence[NamedClaim], page: str | None = None, limit: int = 0) -> str:
+    shown = claims if not limit or len(claims) <= limit else claims[:limit]
+    items = "".join(f"<li>{_claim(c, page)}</li>" for c in shown)
+    more = f"<li>and {len(claims) - len(shown)} more</li>" if len(shown) < len(claims) else ""
+    return f'<ul class="claims">{items}{more}</ul>'
+
+
+def _action(action: Action) -> str:
+    rows = [("Page", f"{escape(action.page)} <code>{escape(action.where or action.path)}</code>")]
+    if action.claims:
+        label = "Claim" if len(action.claims) == 1 else "Claims"
+        rows.append((label, _claims(action.claims, action.page)))
+    elif action.reference is not None:
+        rows.append(("Claim", '<span class="muted">no claim cites it</span>'))
+    if action.reference is not None:
+        rows.append(("Cited as", escape(action.reference)))
+    if action.references:
+        items = "".join(f"<li>{escape(r)}</li>" for r in action.references)
+        rows.append(("References", f'<ul class="claims">{items}</ul>'))
+    rows += [("What is wrong", escape(action.problem)), ("What to do", escape(action.todo))]
+    body = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows)
+    return (
+        f'<li class="action {escape(action.severity)}" data-kind="{escape(action.kind)}">'
+        f"<b>{escape(action.group)}</b> {_sev(action.severity)}<dl>{body}</dl></li>"
+    )
+
+
+def worklist_html(document: AuditDocument) -> str:
+    actions = worklist(document)
+    coverage = "".join(f"<p>{escape(line)}</p>" for line in coverage_lines(document))
+    parts = [
+        '<section id="worklist"><h2>What to do first</h2>',
+        f'<div class="coverage" role="note"><b>Verification coverage.</b>{coverage}</div>',
+    ]
+    if actions:
+        counts = Counter(a.kind for a in actions)
+        summary = "; ".join(f"{GROUPS[k]}: {n}" for k, n in counts.items())
+        parts.append(f"<p>{len(actions)} actions, most harmful first ({escape(summary)}).</p>")
+        parts.append('<ol class="worklist">' + "".join(_action(a) for a in actions) + "</ol>")
+    else:
+        parts.append("<p>Nothing to do: no finding calls for an action.</p>")
+    parts.append("</section>")
     return "".join(parts)
 
 
-def _due_by_month(pages: Sequence[PageReview], today: dt.date) -> list[tuple[str, float, str]]:
+def _due_by_month(pages: Sequence[PageReview], today: dt.date) -> list[Bar]:
     counts: Counter[str] = Counter()
     for page in pages:
         if page.due is None:
@@ -97,45 +159,75 @@ def _due_by_month(pages: Sequence[PageReview], today: dt.date) -> list[tuple[str
             continue
         due = dt.date.fromisoformat(page.due)
         counts["overdue" if due < today else due.strftime("%Y-%m")] += 1
-    rows = [("overdue", float(counts["overdue"]), "overdue")]
+    bars = []
+    if counts["overdue"]:
+        bars.append(Bar("overdue", counts["overdue"], "overdue", f"{counts['overdue']} overdue"))
     year, month = today.year, today.month
     for _ in range(12):
         key = f"{year:04d}-{month:02d}"
-        rows.append((key, float(counts[key]), "due"))
+        if counts[key]:
+            bars.append(Bar(key, counts[key], "due", f"{counts[key]} due"))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     if counts["no review date"]:
-        rows.append(("no review date", float(counts["no review date"]), "none"))
-    return rows
+        n = counts["no review date"]
+        bars.append(Bar("no review date", n, "none", f"{n} undated"))
+    return bars
 
 
-def _ages(pages: Sequence[PageReview], today: dt.date) -> list[tuple[str, float, str]]:
-    rows = []
-    for page in pages:
+def _ages(pages: Sequence[PageReview], today: dt.date) -> list[Bar]:
+    labels = distinct_titles([(p.title, p.page) for p in pages])
+    bars = []
+    for page, label in zip(pages, labels, strict=True):
         if page.last_reviewed is None:
-            rows.append((page.title, 0.0, "none"))
+            bars.append(Bar(label, 0.0, "none", "never"))
             continue
-        years = (today - dt.date.fromisoformat(page.last_reviewed)).days / 365.25
-        rows.append(
-            (
-                page.title,
-                round(years, 1),
-                "overdue" if (page.days_overdue or 0) > 0 else "bar",
-            )
-        )
-    return rows
+        years = round((today - dt.date.fromisoformat(page.last_reviewed)).days / 365.25, 1)
+        overdue = (page.days_overdue or 0) > 0
+        shown = f"{years:g} y" + (", overdue" if overdue else "")
+        bars.append(Bar(label, years, "overdue" if overdue else "bar", shown))
+    return bars
 
 
-def _by_rule(findings: Sequence[Finding]) -> list[tuple[str, float, str]]:
+def _by_rule(findings: Sequence[Finding]) -> list[Bar]:
     counts = Counter((f["name"], f["severity"]) for f in findings)
-    return [(f"{name} ({sev})", float(n), sev) for (name, sev), n in counts.most_common()]
+    return [Bar(name, n, sev, _count(n, sev)) for (name, sev), n in counts.most_common()]
 
 
-def _integrity_by_page(findings: Sequence[Finding]) -> list[tuple[str, float, str]]:
-    counts = Counter(f["page"] or f["path"] for f in findings if f["name"] in INTEGRITY)
-    return [(page, float(n), "error") for page, n in counts.most_common()]
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _figure(caption: str, chart: str) -> str:
+def _integrity_by_page(findings: Sequence[Finding], book: ClaimBook) -> list[Bar]:
+    counts = Counter(f["path"] for f in findings if f["name"] in INTEGRITY)
+    paths = [path for path, _ in counts.most_common()]
+    labels = distinct_titles([(book.title(p), p) for p in paths])
+    return [
+        Bar(label, counts[p], "error", _count(counts[p], "work"))
+        for p, label in zip(paths, labels, strict=True)
+    ]
+
+
+def _over_time(document: AuditDocument, since: Changes) -> tuple[list[Bar], list[Bar]]:
+    """The findings then and now, and what changed between: two charts, each on its own
+    scale, so that one new retraction is not a hairline beside a hundred findings."""
+    now = len(document.findings)
+    new, resolved, carried = len(since.new), len(since.resolved), len(since.not_rechecked)
+    before = now - new + resolved + carried
+    previous = since.previous_today or "previous audit"
+    totals = [
+        Bar(previous, before, "bar", _count(before, "finding")),
+        Bar(document.today, now, "bar", _count(now, "finding")),
+    ]
+    changed = [
+        Bar("new", new, "new", f"{new} new"),
+        Bar("resolved", resolved, "resolved", f"{resolved} resolved"),
+        Bar("not re-checked", carried, "unchecked", f"{carried} not re-checked"),
+    ]
+    return totals, changed
+
+
+def _figure(caption: str, bars: Sequence[Bar], empty: str) -> str:
+    chart = bar_chart(bars, caption) if bars else f'<p class="muted">{escape(empty)}</p>'
     return f"<figure><figcaption>{escape(caption)}</figcaption>{chart}</figure>"
 
 
@@ -143,23 +235,42 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], empty: str) ->
     if not rows:
         return f'<p class="muted">{escape(empty)}</p>'
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    return f'<div class="scroll">{table}</div>'
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="{_slug(h)}" data-label="{escape(h)}">{c}</td>'
+            for h, c in zip(headers, row, strict=True)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _finding_rows(findings: Sequence[Finding], advice: bool = False) -> list[list[str]]:
+def _slug(header: str) -> str:
+    return escape(header.replace(" ", "-"))
+
+
+FINDING_HEADERS = ("severity", "where", "rule", "what")
+_NOT_A_VERDICT = frozenset({"doi-unverified", "pmid-unverified"})
+
+
+def _finding_rows(findings: Sequence[Finding], book: ClaimBook) -> list[list[str]]:
     rows = []
     for f in findings:
-        row = [
-            f'<span class="{escape(f["severity"])}">{escape(f["severity"])}</span>',
-            f"<code>{escape(f['path'])}:{escape(f['line'])}:{escape(f['column'])}</code>",
-            escape(f"{f['code']} {f['name']}"),
-            escape(f["message"]),
-        ]
-        if advice:
-            row.append(escape(what_to_do(f["name"])))
-        rows.append(row)
+        what = escape(f["message"])
+        # An unverified identifier is no verdict about the claims citing it.
+        claims = () if f["name"] in _NOT_A_VERDICT else book.claims_of(f)
+        if claims:
+            what += _claims(claims, limit=3)
+        rows.append(
+            [
+                _sev(f["severity"]),
+                f"<code>{escape(f['path'])}:{escape(f['line'])}:{escape(f['column'])}</code>",
+                escape(f"{f['code']} {f['name']}"),
+                what,
+            ]
+        )
     return rows
 
 
@@ -167,18 +278,18 @@ def render_audit(document: AuditDocument) -> str:
     today = dt.date.fromisoformat(document.today)
     findings, pages, summary = document.findings, document.pages, document.summary
     policy, verification = document.policy, document.verification
+    book = ClaimBook(document)
     cards = "".join(
-        f'<div class="card {cls}"><b>{summary[key]}</b>{label}</div>'
-        for key, label, cls in (
-            ("errors", "errors", "error"),
-            ("warnings", "warnings", "warning"),
-            ("infos", "infos", "info"),
-            ("pages", "pages", ""),
-            ("claims", "claims", ""),
-            ("references", "references", ""),
+        f'<div class="card"><b>{summary[key]}</b>{label}</div>'
+        for key, label in (
+            ("errors", "errors"),
+            ("warnings", "warnings"),
+            ("infos", "infos"),
+            ("pages", "pages"),
+            ("claims", "claims"),
+            ("references", "references"),
         )
     )
-    window = policy["due_soon_days"]
     due_rows = [
         [
             escape(p.title),
@@ -190,59 +301,48 @@ def render_audit(document: AuditDocument) -> str:
         ]
         for p in pages_due(document)
     ]
-    notice = coverage_notice(verification)
+    notice = verification.get("notice")
     sections = [
         f"<h1>Evidence audit, {escape(document.today)}</h1>",
-        *([_notice_html(notice)] if notice else []),
+        *([_notice_html(str(notice))] if notice else []),
         f'<p class="muted">Policy: review every {policy["review_interval_months"]} months; '
-        f"due-soon window {window} days; evidence older than "
+        f"due-soon window {policy['due_soon_days']} days; evidence older than "
         f"{policy['evidence_max_age_years']} years reported. "
         f"evidencelint {escape(document.version)}.</p>",
-        f'<div class="summary">{cards}</div>',
+        worklist_html(document),
     ]
     if document.since is not None:
-        sections.append(_changes_html(document.since))
+        sections.append(_changes_html(document, document.since, book))
     sections += [
-        '<h2>Charts</h2><div class="charts">',
-        _figure("Reviews falling due, next 12 months", bar_chart(_due_by_month(pages, today))),
-        _figure("Years since each page's last review", bar_chart(_ages(pages, today), " y")),
-        _figure("Findings by rule and severity", bar_chart(_by_rule(findings))),
+        '<section id="overview"><h2>Overview</h2>',
+        f'<div class="summary">{cards}</div><div class="charts">',
+        _figure(
+            "Reviews falling due, next 12 months",
+            _due_by_month(pages, today),
+            "No page is overdue, undated or due in the next 12 months.",
+        ),
+        _figure(
+            "Years since each page's last review",
+            _ages(pages, today),
+            "No page was checked.",
+        ),
+        _figure("Findings by rule and severity", _by_rule(findings), "No findings."),
         _figure(
             "Retracted, withdrawn, corrected or superseded evidence by page",
-            bar_chart(_integrity_by_page(findings))
-            if notice is None or _integrity_by_page(findings)
-            else f'<p class="muted">{escape(nothing_changed(verification))}</p>',
+            _integrity_by_page(findings, book),
+            nothing_changed(verification),
         ),
-        "</div>",
-        '<h2 id="overdue">Reviews overdue and due soon</h2>',
+        "</div></section>",
+        '<section id="overdue"><h2>Review schedule: overdue and due soon</h2>',
         _table(
             ["page", "file", "last reviewed", "due", "state", "reviewed by"],
             due_rows,
             "Every page is within its review interval.",
         ),
-        "<h2>Evidence that changed</h2>",
-        _table(
-            ["", "where", "rule", "what", "what to do"],
-            _finding_rows(
-                [f for f in [*findings, *not_rechecked(document.since)] if f["name"] in INTEGRITY],
-                advice=True,
-            ),
-            nothing_changed(verification),
-        ),
-        "<h2>Uncited claims</h2>",
-        _table(
-            ["", "where", "rule", "message"],
-            _finding_rows([f for f in findings if f["name"] == "citation-missing"]),
-            "Every claim cites a source.",
-        ),
-        "<h2>DOIs that could not be verified</h2>",
-        _table(
-            ["", "where", "rule", "message"],
-            _finding_rows([f for f in findings if f["name"] == "doi-unverified"]),
-            all_verified(verification),
-        ),
-        "<h2>All findings</h2>",
-        _table(["", "where", "rule", "message"], _finding_rows(findings), "No findings."),
+        "</section>",
+        '<section id="findings"><h2>All findings</h2>',
+        _table(FINDING_HEADERS, _finding_rows(findings, book), "No findings."),
+        "</section>",
     ]
     body = "\n".join(sections)
     return (
@@ -257,13 +357,20 @@ def _notice_html(notice: str) -> str:
     return f'<p class="notice" role="alert"><b>Verification incomplete: {escape(notice)}.</b></p>'
 
 
-def _changes_html(since: Changes) -> str:
+def _changes_html(document: AuditDocument, since: Changes, book: ClaimBook) -> str:
     new, resolved, carried = since.new, since.resolved, since.not_rechecked
     title = f"<h2>Changed since {escape(str(since.previous_today or 'the previous audit'))}</h2>"
+    parts = [f'<section id="changes">{title}']
     if not new and not resolved and not carried:
-        return title + '<p class="muted">Nothing changed since the previous audit.</p>'
-    parts = [title]
-    for heading, rows in change_groups(since):
-        parts.append(f"<h3>{escape(heading)}</h3>")
-        parts.append(_table(["", "where", "rule", "message"], _finding_rows(rows), ""))
+        parts.append('<p class="muted">Nothing changed since the previous audit.</p>')
+    else:
+        totals, changed = _over_time(document, since)
+        parts.append('<div class="charts">')
+        parts.append(_figure("Findings then and now", totals, ""))
+        parts.append(_figure("What changed", changed, ""))
+        parts.append("</div>")
+        for heading, rows in change_groups(since):
+            parts.append(f"<h3>{escape(heading)}</h3>")
+            parts.append(_table(FINDING_HEADERS, _finding_rows(rows, book), ""))
+    parts.append("</section>")
     return "".join(parts)

@@ -14,6 +14,7 @@ from evidencelint.config import Config
 from evidencelint.content.documents import BibliographyDoc, PageSummary, validate_bibliography
 from evidencelint.errors import UsageError
 from evidencelint.findings import Finding
+from evidencelint.resolve.claim_index import PageIndex
 from evidencelint.resolve.doi import normalise_doi
 from evidencelint.resolve.resolver import ReferenceEntry, SharedReferences, shared_entries
 from evidencelint.results import Coverage, RunResult
@@ -162,10 +163,12 @@ def run_check(
     today: dt.date,
     verifier: Verifier,
     pubmed_lookup: PubmedLookup | None = None,
+    index_claims: bool = False,
 ) -> RunResult:
     """Check pages in two passes. The first scans each page on its own, keeping little
     of it (see `run.pages`); the second verifies every DOI at once, concurrently, then runs
-    the rules' checks of the answers and of the whole run (`validators.all_rules`)."""
+    the rules' checks of the answers and of the whole run (`validators.all_rules`).
+    `index_claims` keeps each page's claims in words (`RunResult.indexes`, for the audit)."""
     collected = collect_files(arguments or [_shown(config.content)], config.root)
     files = collected.files
     findings: list[Finding] = [
@@ -184,8 +187,11 @@ def run_check(
     cited_shared: set[tuple[str, str]] = set()
     plain_ctx = RuleContext(config.policy, today)
     pages = [(shown, path) for shown, path, identity in files if identity not in bib_files]
-    for scan in scan_pages(pages, config, shared, plain_ctx):
+    indexes: list[PageIndex] = []
+    for scan in scan_pages(pages, config, shared, plain_ctx, index_claims):
         findings += scan.findings
+        if scan.index is not None:
+            indexes.append(scan.index)
         if scan.summary is not None:
             summaries.append(scan.summary)
             local.append((scan.summary.id, scan.entries))
@@ -226,6 +232,7 @@ def run_check(
         len(files) + len(collected.refused),
         summaries,
         coverage,
+        indexes,
     )
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from evidencelint.config import Config
 from evidencelint.content.documents import PageSummary, validate_page
 from evidencelint.findings import Finding
+from evidencelint.resolve.claim_index import PageIndex, page_index
 from evidencelint.resolve.resolver import ReferenceEntry, SharedReferences, resolve_page
 from evidencelint.run.gates import Gates
 from evidencelint.run.reading import read_file
@@ -36,10 +37,17 @@ class PageScan:
     gates: Gates = field(default_factory=Gates)
     cited_shared: frozenset[tuple[str, str]] = frozenset()
     """(bibliography path, key) of each shared reference the page cites."""
+    index: PageIndex | None = None
+    """The page's claims in words, kept only when asked for (the audit)."""
 
 
 def scan_page(
-    shown: str, path: Path, config: Config, shared: SharedReferences, ctx: RuleContext
+    shown: str,
+    path: Path,
+    config: Config,
+    shared: SharedReferences,
+    ctx: RuleContext,
+    index_claims: bool = False,
 ) -> PageScan:
     read = read_file(shown, path, config.max_file_bytes, validate_page, is_page=True)
     scan = PageScan(read.findings)
@@ -50,6 +58,8 @@ def scan_page(
     for check in PAGE_CHECKS:
         scan.findings += check(page, ctx)
     scan.summary = PageSummary.of(doc)
+    if index_claims:
+        scan.index = page_index(page)
     scan.entries = tuple(
         dataclasses.replace(entry, source=doc.source.detach(entry.source_path))
         for entry in page.local
@@ -68,13 +78,17 @@ CHUNK = 100
 
 
 def scan_pages(
-    files: Sequence[tuple[str, Path]], config: Config, shared: SharedReferences, ctx: RuleContext
+    files: Sequence[tuple[str, Path]],
+    config: Config,
+    shared: SharedReferences,
+    ctx: RuleContext,
+    index_claims: bool = False,
 ) -> Iterator[PageScan]:
     """scan_page for each file, in order; on several cores, in worker processes."""
     workers = _workers(len(files))
     if workers < 2:
         for shown, path in files:
-            yield scan_page(shown, path, config, shared, ctx)
+            yield scan_page(shown, path, config, shared, ctx, index_claims)
         return
     chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
     done = 0
@@ -85,7 +99,7 @@ def scan_pages(
             workers,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_remember,
-            initargs=(config, shared, ctx),
+            initargs=(config, shared, ctx, index_claims),
         ) as pool:
             for scans in pool.map(_scan_chunk, chunks):
                 done += 1
@@ -93,7 +107,7 @@ def scan_pages(
     except BrokenProcessPool:
         for chunk in chunks[done:]:
             for shown, path in chunk:
-                yield scan_page(shown, path, config, shared, ctx)
+                yield scan_page(shown, path, config, shared, ctx, index_claims)
 
 
 def _workers(pages: int) -> int:
@@ -102,15 +116,17 @@ def _workers(pages: int) -> int:
     return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 4)
 
 
-_worker_state: tuple[Config, SharedReferences, RuleContext] | None = None
+_worker_state: tuple[Config, SharedReferences, RuleContext, bool] | None = None
 
 
-def _remember(config: Config, shared: SharedReferences, ctx: RuleContext) -> None:
+def _remember(
+    config: Config, shared: SharedReferences, ctx: RuleContext, index_claims: bool
+) -> None:
     global _worker_state
-    _worker_state = (config, shared, ctx)
+    _worker_state = (config, shared, ctx, index_claims)
 
 
 def _scan_chunk(files: Sequence[tuple[str, Path]]) -> list[PageScan]:
     assert _worker_state is not None
-    config, shared, ctx = _worker_state
-    return [scan_page(shown, path, config, shared, ctx) for shown, path in files]
+    config, shared, ctx, index_claims = _worker_state
+    return [scan_page(shown, path, config, shared, ctx, index_claims) for shown, path in files]

@@ -162,7 +162,7 @@ def _run(args: argparse.Namespace, refresh: bool) -> tuple[RunResult, Config, dt
     from evidencelint.config import load_config
     from evidencelint.progress import progress_bar
     from evidencelint.run.check import run_check
-    from evidencelint.verify.factory import build_verifier
+    from evidencelint.verify.factory import build_verifier, cache_folder
     from evidencelint.verify.pubmed_factory import build_pubmed
 
     config = load_config(args.config)
@@ -184,7 +184,8 @@ def _run(args: argparse.Namespace, refresh: bool) -> tuple[RunResult, Config, dt
             audit=args.command == "audit",
         )
         try:
-            result = run_check(args.paths, config, today, verifier, pubmed)
+            parsed_cache = None if args.no_cache else cache_folder(config)
+            result = run_check(args.paths, config, today, verifier, pubmed, parsed_cache)
         finally:
             pubmed.close()
             if client is not None:

@@ -1,3 +1,3 @@
-from evidencelint.cli import main
+from evidencelint.entry import main
 
 raise SystemExit(main())

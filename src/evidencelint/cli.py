@@ -7,7 +7,7 @@ import datetime as dt
 import gc
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -167,7 +167,9 @@ def _run(args: argparse.Namespace, refresh: bool) -> tuple[RunResult, Config, dt
 
     config = load_config(args.config)
     today = args.today or dt.date.today()
-    with progress_bar("verifying DOIs") as progress:
+    # Offline, nothing is asked of the service: no bar, even for answers not cached.
+    bar = nullcontext(None) if args.offline else progress_bar("verifying DOIs")
+    with bar as progress:
         verifier, client = build_verifier(
             config,
             offline=args.offline,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pty
+import shutil
 import socket
 import stat
 import subprocess
@@ -26,12 +27,13 @@ BROKEN_PAGE = MINIMAL_PAGE.replace("status: published", "status: publishd")
 
 @pytest.fixture
 def runtime(tmp_path: Path) -> Iterator[Path]:
-    """A runtime folder of the test's own; removing the sockets stops their servers."""
+    """A runtime folder of the test's own. Removing the socket folder stops its servers,
+    and one still starting finds nowhere to listen."""
     folder = tmp_path / "run"
     folder.mkdir(mode=0o700)
     yield folder
-    for sock in folder.glob("evidencelint-*/*.sock"):
-        sock.unlink()
+    for sockets in folder.glob("evidencelint-*"):
+        shutil.rmtree(sockets)
 
 
 def _env(runtime: Path, server: bool = True, **extra: str) -> dict[str, str]:

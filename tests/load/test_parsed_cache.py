@@ -124,21 +124,25 @@ HOSTILE = {
 FORGED = {
     "another key": _set("key", "0" * 64),
     "another format": _set("format", 99),
-    "offsets past the text": lambda s: s["values"][0].__setitem__(2, 10**9),
+    "offsets past the text": lambda s: s["values"][0].__setitem__(3, 10**9),
     "negative offsets": lambda s: s["keys"][0].__setitem__(1, -1),
-    "a path of floats": lambda s: s["values"][0].__setitem__(0, [1.5]),
-    "an unknown tag": _set("data", ["x", 1]),
-    "a mapping key that is not text": _set("data", ["m", [[1, ["n"]]]]),
+    "a path part that is a float": lambda s: s["values"][1].__setitem__(1, 1.5),
+    "a parent that comes later": lambda s: s["values"][1].__setitem__(0, 5),
+    "a second root": lambda s: s["values"][1].__setitem__(0, -1),
+    "a key of no value": lambda s: s["keys"][0].__setitem__(0, 10**6),
+    "an unknown tag": _set("data", ["x", "1"]),
+    "a float that is no number": _set("data", ["f", "one"]),
     "a date that is no date": _set("data", ["d", "2024-02-30"]),
+    "an empty list": _set("data", {"references": []}),
     "a line of zero": lambda s: s["problems"][0].__setitem__(1, 0),
     "a problem without a message": lambda s: s["problems"][0].pop(),
 }
 
 
 def _deep(levels: int) -> Any:
-    value: Any = ["n"]
+    value: Any = None
     for _ in range(levels):
-        value = ["l", [value]]
+        value = ["l", value]
     return value
 
 

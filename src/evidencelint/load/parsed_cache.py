@@ -33,7 +33,7 @@ from evidencelint.load.yaml_loader import (
 )
 
 FOLDER = "bibliographies"
-FORMAT = 1
+FORMAT = 2
 MAX_ENTRY_FACTOR = 16
 """An entry is read only up to this many times the file size limit (a real one is a
 few times the file's size)."""
@@ -88,14 +88,14 @@ def _read(entry: FsPath, key: str, text: str, max_bytes: int) -> LoadedYaml | No
         if len(stored) > limit:
             return None
         return decode(json.loads(stored), key, text)
-    except (OSError, ValueError, TypeError, KeyError, IndexError, RecursionError, _Unusable):
+    except Exception:  # whatever the entry holds, it is a miss, never an error
         return None
 
 
 def _write(entry: FsPath, key: str, loaded: LoadedYaml) -> None:
     """Best effort: a cache that cannot take the entry just means parsing next time. A
     link or a special file in the entry's place is left alone, never written through."""
-    from evidencelint.atomic import WriteError, write_text_atomic
+    from evidencelint.atomic import write_text_atomic
 
     try:
         encoded = encode(loaded, key)
@@ -111,7 +111,7 @@ def _write(entry: FsPath, key: str, loaded: LoadedYaml) -> None:
         except FileNotFoundError:
             pass
         write_text_atomic(entry, encoded)
-    except (OSError, ValueError, TypeError, RecursionError, WriteError, _Unusable):
+    except Exception:  # WriteError, OSError, a value with no JSON form: parse next time
         return
 
 
@@ -125,13 +125,27 @@ def _same(a: LoadedYaml, b: LoadedYaml) -> bool:
 
 
 def encode(loaded: LoadedYaml, key: str) -> str:
+    """Compact, because reading the entry must cost well under a parse: strings, numbers,
+    booleans, null and mappings are themselves; anything else is a list whose first item
+    says what it is. A path is written once, as its parent's index and its last part."""
+    index: dict[Path, int] = {}
+    values: list[list[Any]] = []
+    for path, (start, end) in loaded.source.values.items():
+        parent = index[path[:-1]] if path else -1
+        index[path] = len(values)
+        values.append([parent, path[-1] if path else 0, start, end])
+    # The key of a value a repeated key replaced has no value of its own: its whole path.
+    keys = [
+        [index.get(path, list(path)), start, end]
+        for path, (start, end) in loaded.source.keys.items()
+    ]
     return json.dumps(
         {
             "format": FORMAT,
             "key": key,
             "data": _value(loaded.data),
-            "values": [[list(p), *o] for p, o in loaded.source.values.items()],
-            "keys": [[list(p), *o] for p, o in loaded.source.keys.items()],
+            "values": values,
+            "keys": keys,
             "problems": [
                 [p.name, p.position.line, p.position.column, p.message] for p in loaded.problems
             ],
@@ -142,25 +156,18 @@ def encode(loaded: LoadedYaml, key: str) -> str:
 
 
 def _value(value: Any) -> Any:
-    """A value as a [tag, payload] pair: JSON alone would turn dates into text."""
-    if value is None:
-        return ["n"]
-    if isinstance(value, bool):
-        return ["b", value]
-    if isinstance(value, int):
-        return ["i", value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
     if isinstance(value, float):
         return ["f", repr(value)]  # JSON has no infinity (YAML's .inf)
-    if isinstance(value, str):
-        return ["s", value]
     if isinstance(value, dt.datetime):
         return ["t", value.isoformat()]
     if isinstance(value, dt.date):
         return ["d", value.isoformat()]
     if isinstance(value, list):
-        return ["l", [_value(v) for v in value]]
+        return ["l", *(_value(v) for v in value)]
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        return ["m", [[k, _value(v)] for k, v in value.items()]]
+        return {k: _value(v) for k, v in value.items()}
     raise _Unusable(f"no JSON form for {type(value).__name__}")
 
 
@@ -169,61 +176,68 @@ def decode(stored: Any, key: str, text: str) -> LoadedYaml:
     not what `encode` writes for this content."""
     if not isinstance(stored, dict) or stored.get("format") != FORMAT or stored.get("key") != key:
         raise _Unusable("another format or another content")
-    lines = Lines(text)
     size = len(text)
-    source = SourceMap(lines, _spans(stored["values"], size), _spans(stored["keys"], size))
+    paths: list[Path] = []
+    values: dict[Path, tuple[int, int]] = {}
+    for item in _list(stored["values"]):
+        parent, part, start, end = _list(item)
+        if not (type(start) is int and type(end) is int and 0 <= start <= end <= size):
+            raise _Unusable("offsets outside the text")
+        if parent == -1 and not paths:
+            path: Path = ()
+        elif type(parent) is int and 0 <= parent < len(paths) and type(part) in (str, int):
+            path = (*paths[parent], part)
+            if len(path) > MAX_DEPTH + 1:
+                raise _Unusable("a path deeper than the loader goes")
+        else:
+            raise _Unusable("a path is not one the loader makes")
+        paths.append(path)
+        values[path] = (start, end)
+    keys: dict[Path, tuple[int, int]] = {}
+    for item in _list(stored["keys"]):
+        at, start, end = _list(item)
+        if type(at) is int and 0 <= at < len(paths):
+            path = paths[at]
+        elif (
+            type(at) is list and all(type(p) in (str, int) for p in at) and len(at) <= MAX_DEPTH + 1
+        ):
+            path = tuple(at)
+        else:
+            raise _Unusable("a key of no value")
+        if not (type(start) is int and type(end) is int and 0 <= start <= end <= size):
+            raise _Unusable("offsets outside the text")
+        keys[path] = (start, end)
     problems = []
     for item in _list(stored["problems"]):
         name, line, column, message = _list(item)
         if not (isinstance(name, str) and isinstance(message, str)):
             raise _Unusable("a problem is not text")
         problems.append(LoadProblem(name, Position(_count(line), _count(column)), message))
+    source = SourceMap(Lines(text), values, keys)
     return LoadedYaml(text, _decoded(stored["data"], 0), source, problems)
 
 
-def _spans(items: Any, size: int) -> dict[Path, tuple[int, int]]:
-    spans: dict[Path, tuple[int, int]] = {}
-    for item in _list(items):
-        parts, start, end = _list(item)
-        path = tuple(_list(parts))
-        if not all(isinstance(p, str) or _is_int(p) for p in path) or len(path) > MAX_DEPTH + 1:
-            raise _Unusable("a path is not one the loader makes")
-        if not (_is_int(start) and _is_int(end) and 0 <= start <= end <= size):
-            raise _Unusable("offsets outside the text")
-        spans[path] = (start, end)
-    return spans
-
-
 def _decoded(item: Any, depth: int) -> Any:
+    kind = type(item)
+    if kind is str or kind is int or kind is bool or item is None:
+        return item
     if depth > MAX_DEPTH + 1:
         raise _Unusable("nested deeper than the loader allows")
-    parts = _list(item)
-    tag, payload = parts[0], parts[1:]
-    if tag == "n" and not payload:
-        return None
-    (value,) = payload
-    if tag == "b" and isinstance(value, bool):
-        return value
-    if tag == "i" and _is_int(value):
-        return value
-    if tag == "f" and isinstance(value, str):
-        return float(value)
-    if tag == "s" and isinstance(value, str):
-        return value
-    if tag == "t" and isinstance(value, str):
-        return dt.datetime.fromisoformat(value)
-    if tag == "d" and isinstance(value, str):
-        return dt.date.fromisoformat(value)
+    if kind is dict:
+        return {k: _decoded(v, depth + 1) for k, v in item.items()}
+    if kind is not list or not item:
+        raise _Unusable("not a value the loader makes")
+    tag = item[0]
     if tag == "l":
-        return [_decoded(v, depth + 1) for v in _list(value)]
-    if tag == "m":
-        mapping = {}
-        for pair in _list(value):
-            name, inner = _list(pair)
-            if not isinstance(name, str):
-                raise _Unusable("a key is not text")
-            mapping[name] = _decoded(inner, depth + 1)
-        return mapping
+        return [_decoded(v, depth + 1) for v in item[1:]]
+    if len(item) != 2 or type(item[1]) is not str:
+        raise _Unusable("not a value the loader makes")
+    if tag == "f":
+        return float(item[1])
+    if tag == "t":
+        return dt.datetime.fromisoformat(item[1])
+    if tag == "d":
+        return dt.date.fromisoformat(item[1])
     raise _Unusable("an unknown tag")
 
 

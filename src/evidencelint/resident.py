@@ -26,6 +26,7 @@ import struct
 import sys
 import threading
 import time
+from typing import NamedTuple
 
 from evidencelint.resident_client import (
     IDLE_SECONDS,
@@ -143,11 +144,12 @@ def _run_one(connection: socket.socket) -> int:
         connection.settimeout(5.0)
         size, fds = _receive_header(connection)
         request = _receive(connection, size)
-        argv, cwd, env, streams = decode_request(request)
+        argv, cwd, umask, env, streams = decode_request(request)
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
         os.chdir(cwd)
+        os.umask(umask)
         os.environ.clear()
         os.environ.update(env)
         time.tzset()
@@ -214,15 +216,26 @@ Streams = list[tuple[str, str]]
 """(encoding, errors) of the client's stdout and stderr."""
 
 
-def decode_request(raw: bytes) -> tuple[list[str], str, dict[str, str], Streams]:
+class Request(NamedTuple):
+    argv: list[str]
+    cwd: str
+    umask: int
+    env: dict[str, str]
+    streams: Streams
+
+
+def decode_request(raw: bytes) -> Request:
     """What resident_client.encode_request wrote; ValueError for anything else."""
     fields = raw.split(b"\0")
     if fields[0] != PROTOCOL:
         raise ValueError("another protocol")
     cwd = os.fsdecode(fields[1])
-    count = int(fields[2])
-    argv = [os.fsdecode(a) for a in fields[3 : 3 + count]]
-    at = 3 + count
+    umask = int(fields[2])
+    if not 0 <= umask <= 0o777:
+        raise ValueError("not a umask")
+    count = int(fields[3])
+    argv = [os.fsdecode(a) for a in fields[4 : 4 + count]]
+    at = 4 + count
     variables = int(fields[at])
     env = {}
     for item in fields[at + 1 : at + 1 + variables]:
@@ -236,7 +249,7 @@ def decode_request(raw: bytes) -> tuple[list[str], str, dict[str, str], Streams]
     for encoding, errors in (rest[:2], rest[2:]):
         codecs.lookup(encoding)
         codecs.lookup_error(errors)
-    return argv, cwd, env, [(rest[0], rest[1]), (rest[2], rest[3])]
+    return Request(argv, cwd, umask, env, [(rest[0], rest[1]), (rest[2], rest[3])])
 
 
 def _die_with_client(connection: socket.socket) -> None:

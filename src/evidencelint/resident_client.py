@@ -112,8 +112,11 @@ def _connect(path: str) -> _socket.socket | None:
 
 def encode_request(argv: list[str]) -> bytes:
     """NUL-separated fields (no argument, path or variable can hold a NUL): the protocol,
-    the folder, the arguments, the variables, then stdout's and stderr's encoding."""
-    fields = [PROTOCOL, os.fsencode(os.getcwd()), str(len(argv)).encode()]
+    the folder, the umask, the arguments, the variables, then stdout's and stderr's
+    encoding."""
+    umask = os.umask(0o077)
+    os.umask(umask)
+    fields = [PROTOCOL, os.fsencode(os.getcwd()), str(umask).encode(), str(len(argv)).encode()]
     fields += [os.fsencode(a) for a in argv]
     variables = os.environb if hasattr(os, "environb") else {}
     fields.append(str(len(variables)).encode())

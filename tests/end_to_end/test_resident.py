@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import pty
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -213,3 +214,75 @@ def test_the_code_stamp_follows_every_module(
     assert resident_client.code_stamp() == before
     module.write_text("x = 22\n")
     assert resident_client.code_stamp() != before
+
+
+def test_served_commands_at_once_each_give_their_own_output(tree: Tree, runtime: Path) -> None:
+    _tree(tree)
+    _check(tree, _env(runtime), "--version")
+    _wait_for_server(runtime)
+    here = _check(tree, _env(runtime, server=False), *CHECK, "--format", "json")
+    command = [sys.executable, "-m", "evidencelint", *CHECK, "--format", "json"]
+    processes = [
+        subprocess.Popen(command, cwd=tree.root, env=_env(runtime), stdout=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    outputs = [p.communicate(timeout=60)[0] for p in processes]
+    assert all(p.returncode == 1 for p in processes)
+    assert outputs == [here.stdout] * 4
+
+
+def test_the_clients_umask_applies_to_what_a_served_command_writes(
+    tree: Tree, runtime: Path
+) -> None:
+    _tree(tree)
+    _check(tree, _env(runtime), "--version")
+    _wait_for_server(runtime)
+    assert _served(tree, _env(runtime), "--version")
+    report = tree.root / "report.json"
+    wrapper = "import os, runpy, sys; os.umask(0o027); sys.argv[0] = 'evidencelint'; "
+    wrapper += "runpy.run_module('evidencelint', run_name='__main__')"
+    done = subprocess.run(
+        [sys.executable, "-c", wrapper, *CHECK, "--format", "json", "--output", str(report)],
+        cwd=tree.root,
+        env=_env(runtime),
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    assert stat.S_IMODE(report.stat().st_mode) == 0o640
+
+
+def test_an_interrupted_client_ends_its_served_command(tree: Tree, runtime: Path) -> None:
+    from tests.crossref_server import CrossrefServer
+
+    pages = 6
+    for n in range(pages):
+        doi = f"10.1000/el.resident.{n}"
+        tree.write(f"content/p{n}.yaml", MINIMAL_PAGE.replace("10.1186/s40001-022-00682-3", doi))
+    server = CrossrefServer(latency=1.0).start()
+    try:
+        env = _env(runtime, EVIDENCELINT_CROSSREF_URL=server.url)
+        _check(tree, env, "--version")
+        _wait_for_server(runtime)
+        client = subprocess.Popen(
+            [sys.executable, "-m", "evidencelint", "check", "content", "--today", "2026-11-21"],
+            cwd=tree.root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 30
+        while not server.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.requests, "the served command asked nothing"
+        client.send_signal(signal.SIGINT)
+        _, stderr = client.communicate(timeout=30)
+        assert client.returncode == 2
+        assert b"interrupted" in stderr
+        time.sleep(1.5)  # requests already sent finish; no new ones start
+        asked = len(server.requests)
+        time.sleep(3.0)
+        assert len(server.requests) == asked
+        assert asked < 2 * pages  # it did not run to the end
+    finally:
+        server.stop()

@@ -35,9 +35,13 @@ _FD_BYTES = 4  # a C int
 
 
 def code_stamp() -> str:
-    """Changes whenever the interpreter, the version or any module of the package does
-    (an editable install is edited in place): a server of other code is another socket."""
-    parts = [f"{__version__} {sys.executable} {PACKAGE}"]
+    """Changes whenever the interpreter, the module search path, the version or any
+    module of the package does (an editable install is edited in place): a server of
+    other code is another socket. Unless Python runs with -P (as the server does), the
+    first entry of the path is the script's folder or, for `python -m`, the working
+    folder: not part of the stamp, as the server does not search it."""
+    search = sys.path if sys.flags.safe_path else sys.path[1:]
+    parts = [f"{__version__} {sys.executable} {PACKAGE}", *search]
     stack = [PACKAGE]
     while stack:
         with os.scandir(stack.pop()) as listing:
@@ -179,7 +183,7 @@ def _start_server(path: str, stamp: str) -> None:
 
     try:
         subprocess.Popen(
-            [sys.executable, "-m", "evidencelint.resident", path, stamp],
+            [sys.executable, "-P", "-m", "evidencelint.resident", path, stamp],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -286,3 +286,18 @@ def test_an_interrupted_client_ends_its_served_command(tree: Tree, runtime: Path
         assert asked < 2 * pages  # it did not run to the end
     finally:
         server.stop()
+
+
+def test_another_module_search_path_is_another_server(tree: Tree, runtime: Path) -> None:
+    _tree(tree)
+    _check(tree, _env(runtime), "--version")
+    _wait_for_server(runtime)
+    assert _served(tree, _env(runtime), "--version")
+    elsewhere = tree.root / "elsewhere"
+    elsewhere.mkdir()
+    other = _env(runtime, PYTHONPATH=str(elsewhere))
+    assert not _served(tree, other, "--version")  # that server runs other code: here
+    deadline = time.monotonic() + 30
+    while len(list(runtime.glob("evidencelint-*/*.sock"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(list(runtime.glob("evidencelint-*/*.sock"))) == 2

@@ -97,7 +97,8 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    with _imports_without_gc():
+    """`argv` None: the process's own command line, and the process is evidencelint's."""
+    with _imports_without_gc(program=argv is None):
         parser = build_parser()
         args = _parse(parser, argv)
         if args.command in ("check", "audit"):
@@ -137,11 +138,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 @contextmanager
-def _imports_without_gc() -> Iterator[None]:
+def _imports_without_gc(program: bool) -> Iterator[None]:
     """The collector finds no garbage among the objects imports make (classes, functions,
     compiled patterns) and ran a tenth of a one-page check looking: it is off while
-    importing, and what the imports made is frozen out of later collections."""
-    if not gc.isenabled():  # a caller (a test, an embedding program) has its own policy
+    importing, and what the imports made is frozen out of later collections. Only in a
+    process of evidencelint's own: freezing would keep a calling program's garbage (a
+    test suite's) for good."""
+    if not program or not gc.isenabled():
         yield
         return
     gc.disable()

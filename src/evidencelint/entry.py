@@ -9,9 +9,12 @@ import sys
 from evidencelint import environment
 
 
-def main() -> int:
+def main(exit_now: bool = True) -> int:
+    """The console script's entry point. `exit_now`: the process is this command's alone
+    (not a program that runs the package with runpy and goes on after)."""
     status = _command()
-    _exit_now(status)
+    if exit_now:
+        _exit_now(status)
     return status
 
 

@@ -44,6 +44,7 @@ def _registry_on_loopback(
     monkeypatch.setenv("EVIDENCELINT_CACHE_DIR", str(tmp_path / "evidencelint-cache"))
     monkeypatch.delenv("EVIDENCELINT_MAILTO", raising=False)
     monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("EVIDENCELINT_SERVER", raising=False)  # tests/end_to_end/test_resident.py
 
 
 @pytest.fixture

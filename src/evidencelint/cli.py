@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,8 +97,12 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = _parse(parser, argv)
+    """`argv` None: the process's own command line, and the process is evidencelint's."""
+    with _imports_without_gc(program=argv is None):
+        parser = build_parser()
+        args = _parse(parser, argv)
+        if args.command in ("check", "audit"):
+            _import_the_run()
     try:
         if args.command == "schema":
             return _schema(args)
@@ -131,16 +137,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
+@contextmanager
+def _imports_without_gc(program: bool) -> Iterator[None]:
+    """The collector finds no garbage among the objects imports make (classes, functions,
+    compiled patterns) and ran a tenth of a one-page check looking: it is off while
+    importing, and what the imports made is frozen out of later collections. Only in a
+    process of evidencelint's own: freezing would keep a calling program's garbage (a
+    test suite's) for good."""
+    if not program or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
+def _import_the_run() -> None:
+    import evidencelint.run.check
+    import evidencelint.verify.factory
+    import evidencelint.verify.pubmed_factory  # noqa: F401
+
+
 def _run(args: argparse.Namespace, refresh: bool) -> tuple[RunResult, Config, dt.date]:
     from evidencelint.config import load_config
     from evidencelint.progress import progress_bar
     from evidencelint.run.check import run_check
-    from evidencelint.verify.factory import build_verifier
+    from evidencelint.verify.factory import build_verifier, cache_folder
     from evidencelint.verify.pubmed_factory import build_pubmed
 
     config = load_config(args.config)
     today = args.today or dt.date.today()
-    with progress_bar("verifying DOIs") as progress:
+    # Offline, nothing is asked of the service: no bar, even for answers not cached.
+    bar = nullcontext(None) if args.offline else progress_bar("verifying DOIs")
+    with bar as progress:
         verifier, client = build_verifier(
             config,
             offline=args.offline,
@@ -157,12 +189,14 @@ def _run(args: argparse.Namespace, refresh: bool) -> tuple[RunResult, Config, dt
             audit=args.command == "audit",
         )
         try:
+            parsed_cache = None if args.no_cache else cache_folder(config)
             result = run_check(
                 args.paths,
                 config,
                 today,
                 verifier,
                 pubmed,
+                parsed_cache,
                 index_claims=args.command == "audit",
             )
         finally:

@@ -17,6 +17,8 @@ TIMEOUT = "EVIDENCELINT_TIMEOUT"
 RUN_TIMEOUT = "EVIDENCELINT_RUN_TIMEOUT"
 """Seconds the whole verification may take (overrides the configuration)."""
 DEBUG = "EVIDENCELINT_DEBUG"
+SERVER = "EVIDENCELINT_SERVER"
+"""1: hand commands to a resident evidencelint (resident_client.py)."""
 CI = "CI"
 NO_COLOR, FORCE_COLOR, TERM = "NO_COLOR", "FORCE_COLOR", "TERM"
 

@@ -8,18 +8,21 @@ when it differs from the registry.
 
 from __future__ import annotations
 
-import difflib
 import json
+import os
 from functools import cache
-from importlib import resources
 
 DATA_FILE = "rules.json"
+DATA_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+"""The package's data files, read as plain files: importlib.resources (and the tempfile
+module it brings) cost a one-page check more than reading them."""
 
 
 @cache
 def codes_by_name() -> dict[str, str]:
     """Rule name -> its code (EL601), in the registry's order."""
-    raw = resources.files("evidencelint").joinpath("data", DATA_FILE).read_text("utf-8")
+    with open(os.path.join(DATA_FOLDER, DATA_FILE), encoding="utf-8") as data:
+        raw = data.read()
     table: list[dict[str, str]] = json.loads(raw)
     return {row["name"]: row["code"] for row in table}
 
@@ -47,5 +50,7 @@ def rule_name(name_or_code: str) -> str | None:
 
 def unknown_rule_hint(text: str) -> str:
     """' (did you mean `review-overdue`?)' for a mistyped rule name, or ''."""
+    import difflib
+
     close = difflib.get_close_matches(text.strip().lower(), rule_names(), n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""

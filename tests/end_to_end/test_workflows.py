@@ -255,7 +255,11 @@ def test_constraints_pin_every_dependency_and_ci_installs_with_them() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = {
         _requirement_name(r)
-        for r in [*project["dependencies"], *project["optional-dependencies"]["test"]]
+        for r in [
+            *project["dependencies"],
+            *project["optional-dependencies"]["test"],
+            *project["optional-dependencies"]["bench"],
+        ]
     }
     pinned: dict[str, str] = {}
     for line in (REPO / "constraints.txt").read_text(encoding="utf-8").splitlines():

@@ -119,7 +119,7 @@ def test_named_files_are_checked_against_the_shared_bibliography_alone(
         "content/s0/page-010.yaml",  # cites [Nobody 2001]
         bibliographies=["content/references.yaml"],
     )
-    assert sorted(loaded) == ["page-007.yaml", "page-010.yaml", "references.yaml"]
+    assert sorted(loaded) == ["page-007.yaml", "page-010.yaml"]  # bibliographies: load_bibliography
     assert result.files == 2
     unresolved = [f for f in result.findings if f.name == "citation-unresolved"]
     assert [f.path.rsplit("/", 1)[-1] for f in unresolved] == ["page-010.yaml"]

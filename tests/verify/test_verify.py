@@ -821,7 +821,23 @@ def test_progress_is_reported_up_to_n_of_n(
     verifier = make_verifier(progress=lambda done, total: calls.append((done, total)))
     answers = verifier.verify([*dois, dois[0]])
     assert len(answers) == 5
-    assert calls == [(n, 5) for n in range(1, 6)]
+    assert calls == [(n, 5) for n in range(6)]  # (0, 5) first: the bar starts at once
+
+
+def test_progress_is_not_called_when_the_cache_answers_every_doi(
+    crossref: CrossrefServer, make_verifier: MakeVerifier
+) -> None:
+    dois = [f"10.1000/el.progress.{n}" for n in range(3)]
+    for doi in dois:
+        crossref.add_work(record(doi))
+    make_verifier().verify(dois)
+    calls: list[tuple[int, int]] = []
+    verifier = make_verifier(progress=lambda done, total: calls.append((done, total)))
+    assert len(verifier.verify(dois)) == 3
+    assert calls == []
+    calls.clear()
+    assert len(verifier.verify([*dois, "10.1000/el.progress.new"])) == 4
+    assert calls == [(3, 4), (4, 4)]
 
 
 def test_progress_is_not_called_without_dois(make_verifier: MakeVerifier) -> None:

@@ -27,7 +27,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from evidencelint.content.plugin_lookup import skip_plugin_lookup
 from evidencelint.rule_names import rule_codes, rule_name, rule_names, unknown_rule_hint
+
+_restore_plugin_lookup = skip_plugin_lookup()
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
@@ -233,3 +236,6 @@ class Bibliography(_Strict):
 
     id: Slug | None = None
     references: dict[RefKey, Reference]
+
+
+_restore_plugin_lookup()

@@ -108,6 +108,13 @@ def load_file(path: FsPath, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
     """A regular file's YAML, at most `max_bytes` read. A FIFO, a device (a link to
     /dev/zero) or a folder is refused without reading: opened non-blocking, it cannot
     hang the run, and the bytes read are counted, not taken from `st_size`."""
+    raw = read_limited(path, max_bytes)
+    return raw if isinstance(raw, LoadedYaml) else load_bytes(raw, max_bytes=max_bytes)
+
+
+def read_limited(path: FsPath, max_bytes: int = MAX_FILE_BYTES) -> bytes | LoadedYaml:
+    """The bytes of a regular file of at most `max_bytes`, or the failed load that says
+    why it cannot be read (see load_file)."""
     try:
         fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_NOCTTY)
     except OSError as exc:
@@ -124,7 +131,7 @@ def load_file(path: FsPath, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
             return _failed("", "yaml-syntax", Position(), f"cannot read the file: {exc.strerror}")
     if len(raw) > max_bytes:  # it grew, or its size was not what it said
         return _too_large(max(len(raw), info.st_size), max_bytes, more=True)
-    return load_bytes(raw, max_bytes=max_bytes)
+    return raw
 
 
 def _read_at_most(handle: BinaryIO, limit: int) -> bytes:
@@ -158,10 +165,16 @@ def not_regular(mode: int) -> str:
 
 
 def load_bytes(raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
+    text = decoded_text(raw, max_bytes)
+    return text if isinstance(text, LoadedYaml) else load_text(text)
+
+
+def decoded_text(raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> str | LoadedYaml:
+    """The text of a file's bytes, or the failed load that says why they are not text."""
     if len(raw) > max_bytes:
         return _too_large(len(raw), max_bytes)
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -172,7 +185,6 @@ def load_bytes(raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> LoadedYaml:
             f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} here); "
             "save it with UTF-8 encoding",
         )
-    return load_text(text)
 
 
 def load_text(text: str) -> LoadedYaml:

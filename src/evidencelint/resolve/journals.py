@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import functools
 import gzip
+import os
 import re
-from importlib import resources
 
 from evidencelint.resolve.authors import fold
+from evidencelint.rule_names import DATA_FOLDER
 
 DATA_FILE = "journals.tsv.gz"
 STOPWORDS = frozenset({"the", "of", "and", "for", "in", "on", "und", "de", "la"})
@@ -65,7 +66,8 @@ def keys(title: str) -> frozenset[str]:
 @functools.cache
 def _index() -> dict[str, tuple[int, ...]]:
     """Normalised title or abbreviation -> the listed journals (line numbers) it names."""
-    raw = resources.files("evidencelint").joinpath("data", DATA_FILE).read_bytes()
+    with open(os.path.join(DATA_FOLDER, DATA_FILE), "rb") as data:
+        raw = data.read()
     index: dict[str, list[int]] = {}
     for number, line in enumerate(gzip.decompress(raw).decode("utf-8").splitlines()):
         for key in line.split("\t"):

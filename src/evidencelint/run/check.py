@@ -14,6 +14,7 @@ from evidencelint.config import Config
 from evidencelint.content.documents import BibliographyDoc, PageSummary, validate_bibliography
 from evidencelint.errors import UsageError
 from evidencelint.findings import Finding
+from evidencelint.load.parsed_cache import load_bibliography
 from evidencelint.resolve.claim_index import PageIndex
 from evidencelint.resolve.doi import normalise_doi
 from evidencelint.resolve.resolver import ReferenceEntry, SharedReferences, shared_entries
@@ -163,19 +164,22 @@ def run_check(
     today: dt.date,
     verifier: Verifier,
     pubmed_lookup: PubmedLookup | None = None,
+    parsed_cache: Path | None = None,
     index_claims: bool = False,
 ) -> RunResult:
     """Check pages in two passes. The first scans each page on its own, keeping little
     of it (see `run.pages`); the second verifies every DOI at once, concurrently, then runs
     the rules' checks of the answers and of the whole run (`validators.all_rules`).
-    `index_claims` keeps each page's claims in words (`RunResult.indexes`, for the audit)."""
+    `parsed_cache`: the cache folder, where loaded shared bibliographies are kept
+    (load.parsed_cache). `index_claims` keeps each page's claims in words
+    (`RunResult.indexes`, for the audit)."""
     collected = collect_files(arguments or [_shown(config.content)], config.root)
     files = collected.files
     findings: list[Finding] = [
         structure.unread_file(shown, why) for shown, why in collected.refused
     ]
     selected = {identity: shown for shown, _, identity in files}
-    bibliographies, selected_bibs = _load_bibliographies(config, selected, findings)
+    bibliographies, selected_bibs = _load_bibliographies(config, selected, findings, parsed_cache)
     bib_files = {file_identity(Path(b.path)) for b in bibliographies} | {
         file_identity(b) for b in config.bibliographies
     }
@@ -244,7 +248,10 @@ def _shown(path: Path) -> str:
 
 
 def _load_bibliographies(
-    config: Config, selected: dict[FileIdentity, str], findings: list[Finding]
+    config: Config,
+    selected: dict[FileIdentity, str],
+    findings: list[Finding],
+    parsed_cache: Path | None,
 ) -> tuple[list[BibliographyDoc], set[str]]:
     """Shared bibliographies are always loaded; their own problems are reported only
     when the run was asked to check them."""
@@ -254,7 +261,14 @@ def _load_bibliographies(
         shown = selected.get(file_identity(path))
         report = shown is not None
         shown = shown or _shown(path)
-        read = read_file(shown, path, config.max_file_bytes, validate_bibliography, is_page=False)
+        read = read_file(
+            shown,
+            path,
+            config.max_file_bytes,
+            validate_bibliography,
+            is_page=False,
+            load=lambda file, limit: load_bibliography(file, limit, parsed_cache),
+        )
         if report:
             selected_bibs.add(shown)
             findings += read.findings

@@ -31,8 +31,11 @@ def read_file(
     validate: Callable[[str, LoadedYaml], tuple[Document | None, Problems]],
     *,
     is_page: bool,
+    load: Callable[[Path, int], LoadedYaml] | None = None,
 ) -> ReadFile[Document]:
-    loaded = load_file(path, max_bytes)
+    """`load` reads the file (`load_file` unless given: shared bibliographies are read
+    through the cache of their loads)."""
+    loaded = (load or load_file)(path, max_bytes)
     findings = structure.load_findings(shown, loaded)
     if not loaded.usable:
         return ReadFile(None, findings)

@@ -47,6 +47,8 @@ class CrossrefVerifier:
         results: dict[str, Verification] = {}
         # Answers the cache holds are read here, one after another: threads only slow
         # them down (they contend for the interpreter). The rest go out concurrently.
+        # Progress is reported only when a question goes to the service: a run the cache
+        # answers whole shows no bar (and never imports rich).
         pending: list[str] = []
         for doi in unique:
             cached = self._cached_work(doi)
@@ -54,8 +56,8 @@ class CrossrefVerifier:
                 pending.append(doi)
             else:
                 results[doi] = self.verify_one(doi, cached)
-                self._report(len(results), len(unique))
         if pending:
+            self._report(len(results), len(unique))
             workers = max(1, min(len(pending), 8))
             with ThreadPoolExecutor(workers, thread_name_prefix="crossref") as pool:
                 answers = pool.map(self.verify_one, pending)

@@ -75,17 +75,17 @@ def _interval(text: str) -> float | None:
 SAFETY_MARGIN = 1.02
 """Request starts are scheduled 2% wider apart than the limit allows."""
 WINDOW_MARGIN = 1.015
-"""No `burst` requests (what the service allows in a second) are sent within `burst`
-intervals at this margin, counting when each request was really sent: the service counts
-arrivals in a sliding window, and a request can leave tens of milliseconds after its start
-when threads compete for the interpreter or the machine is busy. What is left of
-SAFETY_MARGIN absorbs small delays without moving the schedule. Both were chosen with
-bench/verify.py on a busy machine (docs/performance.md)."""
+"""At most `burst` requests, what the service allows in a second at its rate, are sent in
+any `burst / rate * WINDOW_MARGIN` seconds, counting when each was really sent: the
+service counts arrivals in a sliding window, and a request can leave tens of milliseconds
+after its start when threads compete for the interpreter or the machine is busy. The
+rest of SAFETY_MARGIN absorbs small delays without moving the schedule. Both margins were
+chosen with bench/verify.py on a busy machine (docs/performance.md)."""
 
 
 @dataclass(slots=True)
 class Start:
-    """One request's start: when it was scheduled to go, then when it went (`sent`)."""
+    """One request: when the limiter let it start, then when it was sent (`sent`)."""
 
     at: float
 

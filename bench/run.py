@@ -7,7 +7,10 @@ and 4 references each, plus a shared bibliography of 200 works, and a loopback C
 server (tests/crossref_server.py) serving every DOI they cite. Each `check` runs as its
 own process, exactly as a user or a hook runs it, with the answer cache warmed first.
 
---quick stops at 1,000 pages and verifies 50 DOIs (a smoke run; its figures are not
+Cold verification runs 3 times with 200 DOIs and once with 1,000, each against a fresh
+loopback server that enforces Crossref's polite limits (bench/verify.py).
+
+--quick stops at 1,000 pages and verifies 50 DOIs once (a smoke run; its figures are not
 the ones the targets speak of).
 """
 
@@ -283,6 +286,45 @@ def naive_baseline(n: int) -> Figures:
     }
 
 
+COLD_RUNS = (200, 200, 200, 1000)
+COLD_RATIO = 1.04
+"""Cold verification may take this many times the ceiling, n / the advertised rate."""
+
+
+def cold_verification(sizes: Sequence[int]) -> Figures:
+    """Cold runs of verification, one per size, each on its own server and cache."""
+    runs = [verify.run(n) for n in sizes]
+    ratios = [run["ratio_to_ceiling"] for run in runs]
+    return {
+        "runs": runs,
+        "median_ratio_to_ceiling": statistics.median(ratios),
+        "worst_ratio_to_ceiling": max(ratios),
+    }
+
+
+def cold_targets(cold: Figures) -> list[tuple[str, str, str, bool]]:
+    """A row per cold run: its ratio to the ceiling, 429s and most requests in flight."""
+    rows = []
+    for number, run in enumerate(cold["runs"], start=1):
+        allowed = run["advertised_concurrency"]
+        met = (
+            run["ratio_to_ceiling"] <= COLD_RATIO
+            and run["responses_429"] == 0
+            and run["peak_in_flight"] <= allowed
+            and run["found"] == run["dois"]
+        )
+        rows.append(
+            (
+                f"cold verification, run {number}: {run['dois']} DOIs",
+                f"{run['ratio_to_ceiling']:.3f} x, {run['responses_429']} x 429, "
+                f"{run['peak_in_flight']} at once",
+                f"<= {COLD_RATIO} x, 0, {allowed}",
+                met,
+            )
+        )
+    return rows
+
+
 def targets(figures: Figures) -> list[tuple[str, str, str, bool]]:
     sizes = {row["pages"]: row for row in figures["warm"]["sizes"]}
     largest = sizes[max(sizes)]
@@ -307,13 +349,8 @@ def targets(figures: Figures) -> list[tuple[str, str, str, bool]]:
             "<= 300",
             largest["peak_memory_mb"] <= 300,
         ),
-        (
-            f"cold verification of {cold['dois']} DOIs / ceiling",
-            f"{cold['ratio_to_ceiling']} ({cold['responses_429']} x 429)",
-            "<= 1.1, no 429",
-            cold["ratio_to_ceiling"] <= 1.1 and cold["responses_429"] == 0,
-        ),
         *hook_targets(one),
+        *cold_targets(cold),
     ]
     return rows
 
@@ -342,15 +379,30 @@ def table(figures: Figures) -> str:
         f"yamllint {one['hook_yamllint_seconds_median']} s, resident check "
         f"{one['hook_resident_seconds_median']} s"
     )
-    cold, naive = figures["cold_verification"], figures["naive_client"]
-    lines.append(
-        f"cold {cold['dois']} DOIs: evidencelint {cold['cold_seconds']} s "
-        f"({cold['responses_429']} x 429, peak {cold['peak_in_flight']} in flight, warm re-run "
-        f"{cold['warm_seconds']} s with {cold['warm_requests']} requests); naive client "
-        f"{naive['seconds']} s ({naive['responses_429']} x 429, {naive['verified']} verified, "
-        f"no cache)"
-    )
+    lines.append("")
+    lines.extend(cold_lines(figures["cold_verification"], figures["naive_client"]))
     return "\n".join(lines)
+
+
+def cold_lines(cold: Figures, naive: Figures) -> list[str]:
+    lines = []
+    for run in cold["runs"]:
+        lines.append(
+            f"cold {run['dois']} DOIs: {run['cold_seconds']} s for a ceiling of "
+            f"{run['ceiling_seconds']} s ({run['ratio_to_ceiling']:.3f} x), "
+            f"{run['responses_429']} x 429, at most {run['peak_in_flight']} in flight "
+            f"(advertised {run['advertised_concurrency']}); warm re-run {run['warm_seconds']} s "
+            f"with {run['warm_requests']} requests"
+        )
+    lines.append(
+        f"cold verification / ceiling: median {cold['median_ratio_to_ceiling']:.3f}, "
+        f"worst {cold['worst_ratio_to_ceiling']:.3f}"
+    )
+    lines.append(
+        f"naive client on {naive['dois']} DOIs: {naive['seconds']} s "
+        f"({naive['responses_429']} x 429, {naive['verified']} verified, no cache)"
+    )
+    return lines
 
 
 def main() -> int:
@@ -377,7 +429,7 @@ def main() -> int:
             figures["one_file"] = one_file(work, server, max(sizes))
     finally:
         server.stop()
-    figures["cold_verification"] = verify.run(dois)
+    figures["cold_verification"] = cold_verification((dois,) if args.quick else COLD_RUNS)
     figures["naive_client"] = naive_baseline(dois)
 
     text = json.dumps(figures, indent=2)

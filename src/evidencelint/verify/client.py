@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import email.utils
+import functools
 import json
 import math
 import random
@@ -257,7 +258,7 @@ class CrossrefClient:
         while attempts < settings.max_attempts:
             if self._given_up:
                 return Fetched("failed", reason=self._given_up, silent=True)
-            self.limiter.acquire()
+            start = self.limiter.acquire()
             with self.cap.slot():  # only the request itself holds a slot, never a backoff
                 if self._given_up:  # decided while this thread waited for its turn
                     return Fetched("failed", reason=self._given_up, silent=True)
@@ -269,7 +270,9 @@ class CrossrefClient:
                     break
                 # The first attempt always has the whole read timeout the deadline allows.
                 whole = attempts == 0 or left >= settings.read_timeout
-                answer, error = self._send(session, url, params, give_up_at)
+                answer, error = self._send(
+                    session, url, params, give_up_at, functools.partial(self.limiter.sent, start)
+                )
             attempts += 1
             outcome = self._judge(url, answer, error, whole)
             if isinstance(outcome, Fetched):
@@ -410,7 +413,12 @@ class CrossrefClient:
         self._stopped.set()
 
     def _send(
-        self, session: requests.Session, url: str, params: dict[str, str], until: float
+        self,
+        session: requests.Session,
+        url: str,
+        params: dict[str, str],
+        until: float,
+        on_sent: Callable[[], None] | None = None,
     ) -> tuple[Answer | None, str]:
         with self._count_lock:
             self.requests_sent += 1
@@ -426,6 +434,7 @@ class CrossrefClient:
                 read_timeout=settings.read_timeout,
                 allowed=lambda target: bool(named_doi(base, target)),
                 max_redirects=MAX_REDIRECTS,
+                on_sent=on_sent,
             )
             return answer, ""
         except ExchangeFailed as exc:

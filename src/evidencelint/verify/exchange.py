@@ -99,6 +99,12 @@ _current = threading.local()
 the connection is used on the thread that asked)."""
 
 
+def _sent() -> None:
+    on_sent: Callable[[], None] | None = getattr(_current, "on_sent", None)
+    if on_sent is not None:
+        on_sent()
+
+
 def _watch(sock: socket.socket | None) -> None:
     deadline: _Deadline | None = getattr(_current, "deadline", None)
     if deadline is not None:
@@ -114,6 +120,7 @@ class _WatchedHTTPConnection(HTTPConnection):
     def request(self, *args: Any, **kwargs: Any) -> None:
         _watch(self.sock)  # a kept-alive connection, already connected
         super().request(*args, **kwargs)
+        _sent()
 
 
 class _WatchedHTTPSConnection(HTTPSConnection):
@@ -125,6 +132,7 @@ class _WatchedHTTPSConnection(HTTPSConnection):
     def request(self, *args: Any, **kwargs: Any) -> None:
         _watch(self.sock)
         super().request(*args, **kwargs)
+        _sent()
 
 
 class _HTTPPool(urllib3.HTTPConnectionPool):
@@ -170,14 +178,17 @@ def exchange(
     read_timeout: float,
     allowed: Callable[[str], bool],
     max_redirects: int,
+    on_sent: Callable[[], None] | None = None,
 ) -> Answer:
     """GET `url` and read the answer, all before `until` (time.monotonic()), following
-    at most `max_redirects` redirects to URLs `allowed` accepts. Raises ExchangeFailed,
-    or requests.RequestException for a failure of the connection."""
+    at most `max_redirects` redirects to URLs `allowed` accepts; `on_sent` is called once
+    each request has been written. Raises ExchangeFailed, or requests.RequestException
+    for a failure of the connection."""
     deadline = _Deadline()
     timer = threading.Timer(max(0.0, until - time.monotonic()), deadline.expire)
     timer.daemon = True
     _current.deadline = deadline
+    _current.on_sent = on_sent
     timer.start()
     try:
         return _follow(
@@ -191,6 +202,7 @@ def exchange(
         timer.cancel()
         deadline.close()
         _current.deadline = None
+        _current.on_sent = None
 
 
 def _follow(

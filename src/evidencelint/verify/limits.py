@@ -3,10 +3,12 @@ adjustable at run time from the rate-limit headers the service sends."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -70,21 +72,34 @@ def _interval(text: str) -> float | None:
     return seconds if math.isfinite(seconds) and seconds > 0 else None
 
 
-SAFETY_MARGIN = 1.05
-"""Requests are spaced 5% wider than the limit: the service counts arrivals in a sliding
-window, and arrivals jitter by tens of milliseconds when threads compete (measured with
-bench/verify.py: at 2% one request in 200 drew a 429)."""
+SAFETY_MARGIN = 1.02
+"""Request starts are scheduled 2% wider apart than the limit allows."""
+WINDOW_MARGIN = 1.015
+"""At most `burst` requests, what the service allows in a second at its rate, are sent in
+any `burst / rate * WINDOW_MARGIN` seconds, counting when each was really sent: the
+service counts arrivals in a sliding window, and a request can leave tens of milliseconds
+after its start when threads compete for the interpreter or the machine is busy. The
+rest of SAFETY_MARGIN absorbs small delays without moving the schedule. Both margins were
+chosen with bench/verify.py on a busy machine (docs/performance.md)."""
+
+
+@dataclass(slots=True)
+class Start:
+    """One request: when the limiter let it start, then when it was sent (`sent`)."""
+
+    at: float
 
 
 class RateLimiter:
-    """Spaces request starts at least 1/rate seconds apart, across threads.
+    """Schedules request starts from the clock, across threads.
 
-    One thread at a time waits for the next start (`_turn`), so starts are strictly
-    sequential, and the next start is counted from when this one really began: a late
-    wake-up only widens the gap, it never squeezes the next request closer. The schedule
-    itself is behind a second lock that is only ever held for a moment, so that a new
-    rate or a push-back (after a 429) applies at once, to the thread already waiting
-    too, instead of queueing behind every thread waiting for its turn.
+    The next start is due at the last slot plus the interval, or at once when that has
+    passed: a thread that wakes late starts late, but the next slot stays where the
+    schedule put it, so oversleeping never adds to every gap. What a late start could do
+    instead, let the starts after it catch up into a burst, is bounded by a sliding window
+    over when requests were sent (WINDOW_MARGIN). One thread at a time waits for the next
+    slot (`_turn`), looking at the schedule again at least every SLICE seconds, so that a
+    new rate or a push-back (after a 429) applies to the thread already waiting too.
     """
 
     SLICE = 0.05
@@ -95,12 +110,13 @@ class RateLimiter:
         per_second: float,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        margin: float = SAFETY_MARGIN,
     ) -> None:
-        self._interval = SAFETY_MARGIN / per_second
-        self._next = 0.0
-        self._last = -math.inf
-        self._hold = 0.0
-        self._changes = 0
+        self._margin = margin
+        self._rate = per_second
+        self._last_slot = -math.inf
+        self._starts: deque[Start] = deque(maxlen=2 * math.ceil(RATE_BOUNDS[1]))
+        self._hold = -math.inf
         self._turn = threading.Lock()
         self._state = threading.Lock()
         self._clock = clock
@@ -108,42 +124,54 @@ class RateLimiter:
 
     @property
     def per_second(self) -> float:
-        return SAFETY_MARGIN / self._interval
+        return self._rate
+
+    @property
+    def interval(self) -> float:
+        """Seconds between scheduled starts."""
+        return self._margin / self._rate
 
     def set_rate(self, per_second: float) -> None:
         with self._state:
-            self._interval = SAFETY_MARGIN / per_second
-            self._next = self._last + self._interval
-            self._changes += 1
-
-    def acquire(self) -> None:
-        with self._turn:
-            while not self._waited():
-                pass
-            with self._state:
-                now = self._clock()
-                self._last = now
-                self._next = now + self._interval
-
-    def _waited(self) -> bool:
-        """Wait for the start the schedule gives; False if it changed meanwhile."""
-        with self._state:
-            wait = max(self._next, self._hold) - self._clock()
-            seen = self._changes
-        slept = 0.0
-        while slept < wait:
-            step = min(self.SLICE, wait - slept)
-            self._sleep(step)
-            slept += step
-            if self._changes != seen:
-                return False
-        return True
+            self._rate = per_second
 
     def push_back(self, seconds: float) -> None:
         """Nobody starts a request for `seconds` (after a 429 or a Retry-After)."""
         with self._state:
             self._hold = max(self._hold, self._clock() + seconds)
-            self._changes += 1
+
+    def acquire(self) -> Start:
+        """Return at this thread's start. A `sleep` that returns early (the run is being
+        stopped, or a test's) ends the wait once it has been asked for the whole wait."""
+        with self._turn:
+            entered = self._clock()
+            asked = 0.0
+            while True:
+                with self._state:
+                    slot = self._next_slot(entered)
+                    now = self._clock()
+                    if now >= slot or asked >= slot - entered:
+                        self._last_slot = slot
+                        start = Start(now)
+                        self._starts.append(start)
+                        return start
+                step = min(self.SLICE, slot - now)
+                self._sleep(step)
+                asked += step
+
+    def sent(self, start: Start) -> None:
+        """The request of `start` has left now (its bytes are with the network)."""
+        with self._state:
+            start.at = max(start.at, self._clock())
+
+    def _next_slot(self, entered: float) -> float:
+        slot = max(entered, self._last_slot + self.interval, self._hold)
+        burst = math.ceil(self._rate - 1e-9)
+        if len(self._starts) >= burst:
+            # Requests can leave out of order: the burst-th latest of the recent ones.
+            recent = sorted(s.at for s in itertools.islice(reversed(self._starts), 2 * burst))
+            slot = max(slot, recent[-burst] + burst * WINDOW_MARGIN / self._rate)
+        return slot
 
 
 class ConcurrencyCap:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from evidencelint.findings import Finding
 from evidencelint.results import RunResult
+from evidencelint.run import check
 from evidencelint.run import pages as scan
 from tests.helpers import MINIMAL_PAGE, Tree
 
@@ -121,3 +124,25 @@ def test_named_files_are_checked_against_the_shared_bibliography_alone(
     assert result.files == 2
     unresolved = [f for f in result.findings if f.name == "citation-unresolved"]
     assert [f.path.rsplit("/", 1)[-1] for f in unresolved] == ["page-010.yaml"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_what_a_run_keeps_is_out_of_the_collectors_sight_until_it_ends(
+    big_tree: Tree, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """The scan freezes what the run has kept after each chunk, so that full collections
+    do not walk it again and again; the run unfreezes it all when it ends."""
+    frozen: list[int] = []
+    real_scan_pages = scan.scan_pages
+
+    def recording(*args: Any) -> Iterator[scan.PageScan]:
+        for page in real_scan_pages(*args):
+            frozen.append(gc.get_freeze_count())
+            yield page
+
+    monkeypatch.setattr(check, "scan_pages", recording)
+    monkeypatch.setattr(scan, "_workers", lambda pages: workers)
+    assert gc.get_freeze_count() == 0
+    _check(big_tree)
+    assert gc.get_freeze_count() == 0
+    assert frozen[scan.CHUNK - 1] == 0 < frozen[scan.CHUNK] < frozen[-1], frozen

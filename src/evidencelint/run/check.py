@@ -19,7 +19,7 @@ from evidencelint.resolve.doi import normalise_doi
 from evidencelint.resolve.resolver import ReferenceEntry, SharedReferences, shared_entries
 from evidencelint.results import Coverage, RunResult
 from evidencelint.run.gates import Gates, apply_policy
-from evidencelint.run.pages import scan_pages
+from evidencelint.run.pages import collections_spared, scan_pages
 from evidencelint.validators import dois as doi_rules
 from evidencelint.validators import integrity, pubmed, references, structure
 from evidencelint.validators.base import RuleContext
@@ -166,6 +166,17 @@ def run_check(
     """Check pages in two passes. The first scans each page on its own, keeping little
     of it (see `run.pages`); the second verifies every DOI at once, concurrently, then runs
     the checks that need the answers and those that look across pages."""
+    with collections_spared():
+        return _run_check(arguments, config, today, verifier, pubmed_lookup)
+
+
+def _run_check(
+    arguments: Sequence[str],
+    config: Config,
+    today: dt.date,
+    verifier: Verifier,
+    pubmed_lookup: PubmedLookup | None,
+) -> RunResult:
     collected = collect_files(arguments or [_shown(config.content)], config.root)
     files = collected.files
     findings: list[Finding] = [

@@ -138,11 +138,14 @@ def test_what_a_run_keeps_is_out_of_the_collectors_sight_until_it_ends(
     def recording(*args: Any) -> Iterator[scan.PageScan]:
         for page in real_scan_pages(*args):
             frozen.append(gc.get_freeze_count())
+            assert gc.get_threshold()[0] >= scan.YOUNG_COLLECTION_EVERY
             yield page
 
     monkeypatch.setattr(check, "scan_pages", recording)
     monkeypatch.setattr(scan, "_workers", lambda pages: workers)
     assert gc.get_freeze_count() == 0
+    threshold = gc.get_threshold()
     _check(big_tree)
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == threshold
     assert frozen[scan.CHUNK - 1] == 0 < frozen[scan.CHUNK] < frozen[-1], frozen

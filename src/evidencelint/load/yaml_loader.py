@@ -314,6 +314,8 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise _Refused(_too_deep(), node.start_mark.index)
         self.source.values.setdefault(path, (node.start_mark.index, node.end_mark.index))
+        if type(node) is yaml.ScalarNode and node.tag == _STR_TAG:
+            return node.value  # most values: no need for the constructor's dispatch
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -356,7 +358,7 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node) -> Any:
         if node.tag == _STR_TAG:
-            return node.value  # most values: no need for the constructor's dispatch
+            return node.value
         try:
             return self._constructor.construct_object(node, deep=True)
         except Exception:

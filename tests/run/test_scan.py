@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from evidencelint.findings import Finding
 from evidencelint.load import yaml_loader
 from evidencelint.results import RunResult
+from evidencelint.run import check, reading
 from evidencelint.run import pages as scan
-from evidencelint.run import reading
 from tests.helpers import MINIMAL_PAGE, Tree
 
 BIBLIOGRAPHY = """\
@@ -123,3 +125,28 @@ def test_named_files_are_checked_against_the_shared_bibliography_alone(
     assert result.files == 2
     unresolved = [f for f in result.findings if f.name == "citation-unresolved"]
     assert [f.path.rsplit("/", 1)[-1] for f in unresolved] == ["page-010.yaml"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_what_a_run_keeps_is_out_of_the_collectors_sight_until_it_ends(
+    big_tree: Tree, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """The scan freezes what the run has kept after each chunk, so that full collections
+    do not walk it again and again; the run unfreezes it all when it ends."""
+    frozen: list[int] = []
+    real_scan_pages = scan.scan_pages
+
+    def recording(*args: Any) -> Iterator[scan.PageScan]:
+        for page in real_scan_pages(*args):
+            frozen.append(gc.get_freeze_count())
+            assert gc.get_threshold()[0] >= scan.YOUNG_COLLECTION_EVERY
+            yield page
+
+    monkeypatch.setattr(check, "scan_pages", recording)
+    monkeypatch.setattr(scan, "_workers", lambda pages: workers)
+    assert gc.get_freeze_count() == 0
+    threshold = gc.get_threshold()
+    _check(big_tree)
+    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == threshold
+    assert frozen[scan.CHUNK - 1] == 0 < frozen[scan.CHUNK] < frozen[-1], frozen

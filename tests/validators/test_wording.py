@@ -3,6 +3,7 @@ on pages, and the labelled set's precision and recall (bench/claim_wording.py)."
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from evidencelint.cli import main
 from evidencelint.config import ConfigError, Policy, load_config
+from evidencelint.content import wording
 from evidencelint.content.model import Certainty
 from evidencelint.content.wording import Strength, assess, clauses, overstated
 from evidencelint.findings import Severity
@@ -190,3 +192,21 @@ def test_bench_prints_figures(capsys: pytest.CaptureFixture[str]) -> None:
     assert claim_wording.main([]) == 0
     out = capsys.readouterr().out
     assert "precision" in out and "recall" in out and "false alarms" in out
+
+
+def test_the_one_effect_pattern_finds_what_each_entry_finds_alone() -> None:
+    """`_EFFECTS` joins the entries for speed; over the labelled set and every form of
+    every entry, with neighbours, it must match where and as the entries do alone."""
+    entries = [(re.compile(rf"\b{p}", re.I), b, t) for p, b, t in wording._EFFECT_WORDS]
+    words = [w for p, _, _ in wording._EFFECT_WORDS for w in re.findall(r"[a-z]+", p)]
+    texts = [i.text for i in claim_wording.load()]
+    texts += [f"{a} {b} {c}." for a, b, c in zip(words, words[1:], words[2:], strict=False)]
+    texts += [f"It {w}-{w} {w.upper()} in to up" for w in words]
+    for text in texts:
+        alone = sorted((m.start(), m.end(), b, t) for p, b, t in entries for m in p.finditer(text))
+        joined = [
+            (m.start(), m.end(), *wording._EFFECT_FORMS[(m.lastindex or 1) - 1])
+            for m in wording._EFFECTS.finditer(text)
+        ]
+        assert joined == alone, text
+    assert wording._EFFECTS.groups == len(wording._EFFECT_WORDS)

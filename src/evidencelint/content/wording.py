@@ -113,25 +113,39 @@ def _forms(base: str, third: str) -> str:
     return "|".join(dict.fromkeys((base, third, past, f"{stem}ing")))
 
 
-_VERB_TABLE = [(re.compile(rf"\b(?:{_forms(b, t)})\b", re.I), b, t) for b, t in _EFFECT_VERBS]
-_PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (
-        re.compile(r"\b(?:result|results|resulted|resulting)\s+in\b", re.I),
-        "result in",
-        "results in",
-    ),
-    (re.compile(r"\b(?:lead|leads|led|leading)\s+to\b", re.I), "lead to", "leads to"),
-    (re.compile(r"\bworks?\b|\bworked\b", re.I), "work", "works"),
-    (re.compile(r"\beffective\b|\befficacious\b", re.I), "be effective", "is effective"),
-    (re.compile(r"\bbeneficial\b", re.I), "be beneficial", "is beneficial"),
-    (re.compile(r"\bsuperior\s+to\b", re.I), "be superior to", "is superior to"),
+_EFFECT_WORDS: tuple[tuple[str, str, str], ...] = (
+    *((rf"(?:{_forms(b, t)})\b", b, t) for b, t in _EFFECT_VERBS),
+    (r"(?:result|results|resulted|resulting)\s+in\b", "result in", "results in"),
+    (r"(?:lead|leads|led|leading)\s+to\b", "lead to", "leads to"),
+    (r"(?:works?|worked)\b", "work", "works"),
+    (r"(?:effective|efficacious)\b", "be effective", "is effective"),
+    (r"beneficial\b", "be beneficial", "is beneficial"),
+    (r"superior\s+to\b", "be superior to", "is superior to"),
 )
+"""(pattern after a word boundary, base form, third person) of each effect word."""
+
+
+def _from_initials(pattern: str, flags: re.RegexFlag) -> re.Pattern[str]:
+    """`pattern`, words after a word boundary, with a look-ahead for their first letters
+    (every letter that begins a run of letters in it: a few too many, never too few).
+    The engine then skips to the places where a word can start instead of trying every
+    alternative at every character, which halves the time of a search."""
+    initials = "".join(sorted({word[0] for word in re.findall("[a-z]+", pattern)}))
+    return re.compile(f"(?=[{initials}]){pattern}", flags)
+
+
+_EFFECTS = _from_initials(r"\b(?:" + "|".join(f"({p})" for p, _, _ in _EFFECT_WORDS) + ")", re.I)
+"""All effect words in one pattern, group n for entry n: one pass over a clause, not one
+per entry (a third of the time). No two entries match at one place (their first words
+differ, and no second word is a first word), so it finds what the entries would one by
+one."""
+_EFFECT_FORMS = [(base, third) for _, base, third in _EFFECT_WORDS]
 # "lower" and "help" double as adjective/noun ("lower back pain", "seek help").
 _NOT_VERB_AFTER = {"lower": re.compile(r"^\s+(?:back|leg|legs|limb|limbs|body|abdomen|risk)\b")}
 _NOUN_OR_ADJECTIVE = frozenset({"help", "lower", "increase", "decrease", "cut", "stop", "work"})
 _ADJECTIVE_BEFORE = re.compile(r"\b(?:a|an|the|with|of|seek|get|ask\s+for|how)\s*$", re.I)
 
-_ABSOLUTE = re.compile(
+_ABSOLUTE = _from_initials(
     r"\b(?:proven|proves|prove|proved|guarantee|guarantees|guaranteed|cures?|cured|curing|"
     r"miracle|miraculous|conclusive|conclusively|definitely|definitive|undeniabl[ey]|"
     r"well[- ]established|(?:strong|solid|clear|robust|compelling|definitive|overwhelming)"
@@ -145,7 +159,7 @@ _BOOSTER = re.compile(r"\b(?:shown|demonstrated|found|confirmed)\s+to\b", re.I)
 
 _HEDGES: tuple[tuple[re.Pattern[str], Strength], ...] = (
     (
-        re.compile(
+        _from_initials(
             r"\b(?:whether|uncertain|uncertainty|unclear|unknown|not\s+(?:yet\s+)?(?:known|clear|sure)|"
             r"(?:do|does|did)\s*(?:not|n't)\s+know|no\s+(?:\w+\s+){0,2}evidence|"
             r"(?:insufficient|inconclusive|not\s+enough|too\s+little|little)\s+evidence|"
@@ -155,7 +169,7 @@ _HEDGES: tuple[tuple[re.Pattern[str], Strength], ...] = (
         Strength.UNCERTAIN,
     ),
     (
-        re.compile(
+        _from_initials(
             r"\b(?:may|might|could|possible|possibly|perhaps|potentially|appears?\s+to|appeared\s+to|"
             r"seems?\s+to|seemed\s+to|suggests?|suggested|suggesting|some\s+evidence|"
             r"limited\s+evidence|weak\s+evidence|tentative|low[- ]certainty|low[- ]quality|"
@@ -165,7 +179,7 @@ _HEDGES: tuple[tuple[re.Pattern[str], Strength], ...] = (
         Strength.POSSIBLE,
     ),
     (
-        re.compile(
+        _from_initials(
             r"\b(?:probably|likely|unlikely|can|moderate[- ]certainty|moderate[- ]quality)\b",
             re.I,
         ),
@@ -249,19 +263,19 @@ def _clause_strength(clause: str) -> Wording:
 
 def _effects(clause: str) -> list[tuple[int, int, str, str]]:
     found: list[tuple[int, int, str, str]] = []
-    for pattern, base, third in [*_VERB_TABLE, *_PHRASES]:
-        for match in pattern.finditer(clause):
-            word = match.group(0).lower()
-            after = clause[match.end() :]
-            if clause[: match.start()].endswith("-"):
-                continue  # "pain-relieving": part of an adjective, not a verb
-            guard = _NOT_VERB_AFTER.get(base)
-            if guard is not None and word == base and guard.match(after):
-                continue
-            ambiguous = word in _NOUN_OR_ADJECTIVE or word.endswith("ed")
-            if ambiguous and _ADJECTIVE_BEFORE.search(clause[: match.start()]):
-                continue
-            found.append((match.start(), match.end(), base, third))
+    for match in _EFFECTS.finditer(clause):
+        base, third = _EFFECT_FORMS[(match.lastindex or 1) - 1]
+        word = match.group(0).lower()
+        after = clause[match.end() :]
+        if clause[: match.start()].endswith("-"):
+            continue  # "pain-relieving": part of an adjective, not a verb
+        guard = _NOT_VERB_AFTER.get(base)
+        if guard is not None and word == base and guard.match(after):
+            continue
+        ambiguous = word in _NOUN_OR_ADJECTIVE or word.endswith("ed")
+        if ambiguous and _ADJECTIVE_BEFORE.search(clause[: match.start()]):
+            continue
+        found.append((match.start(), match.end(), base, third))
     for match in _BOOSTER.finditer(clause):
         found.append((match.start(), match.end(), "reduce", "reduces"))
     return sorted(found)
@@ -280,17 +294,18 @@ def _negated(clause: str, start: int, end: int) -> bool:
     if _NEGATED_REPORT.search(before):
         return True  # "No trial has shown that acupuncture prevents colds"
     window = _COMPARATOR.sub(" ", before.split(" and ")[-1])
-    words = re.findall(r"[\w']+", window)[-4:]
-    if any(_NEGATOR.search(w) for w in words):
+    # One search over the last four words, joined: no negator spans two words.
+    if _NEGATOR.search(" ".join(_WORD.findall(window)[-4:])):
         return True
     return bool(_NO_EFFECT_AFTER.match(clause[end:]))
 
 
-_NEGATED_REPORT = re.compile(
+_NEGATED_REPORT = _from_initials(
     r"\b(?:no|not|never|neither|nor)\s+(?:\w+\s+){0,3}?(?:shown|found|proven|demonstrated|"
     r"confirmed|established|evidence|proof|stud(?:y|ies)|trials?|research|reviews?)\b",
     re.I,
 )
+_WORD = re.compile(r"[\w']+")
 _COMPARATOR = re.compile(r"\b(?:with|versus|vs\.?|than|to)\s+no\b", re.I)
 """'compared with no treatment': a comparison, not a negation."""
 

@@ -32,18 +32,36 @@ except ImportError:  # pragma: no cover - libyaml missing; slower but equivalent
 
 class _Loader(_SafeLoader):
     """The safe loader with a leaner tag resolution for scalars, which it does once per
-    value: the inherited method builds a new list of candidate patterns every time."""
+    value: the inherited method builds a new list of candidate patterns every time, and
+    the tag of a short plain scalar (a key, 'journal-article', a year) is remembered."""
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
             return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-        if implicit[0]:
-            resolvers: dict[Any, list[tuple[str, Any]]] = self.yaml_implicit_resolvers
-            for first in (value[:1], None):
-                for tag, regexp in resolvers.get(first, ()):
-                    if regexp.match(value):
-                        return tag
+        if not implicit[0]:
+            return self.DEFAULT_SCALAR_TAG
+        tag = _PLAIN_TAGS.get(value)
+        if tag is None:
+            tag = self._plain_tag(value)
+            if len(value) <= _REMEMBERED_UP_TO:
+                if len(_PLAIN_TAGS) >= _REMEMBERED:
+                    _PLAIN_TAGS.clear()
+                _PLAIN_TAGS[value] = tag
+        return tag
+
+    def _plain_tag(self, value: str) -> str:
+        resolvers: dict[Any, list[tuple[str, Any]]] = self.yaml_implicit_resolvers
+        for first in (value[:1], None):
+            for tag, regexp in resolvers.get(first, ()):
+                if regexp.match(value):
+                    return tag
         return self.DEFAULT_SCALAR_TAG
+
+
+_PLAIN_TAGS: dict[str, str] = {}
+"""Plain scalar -> its tag: the same keys and values come back in every page."""
+_REMEMBERED = 20_000
+_REMEMBERED_UP_TO = 100
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -308,6 +326,8 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise _Refused(_too_deep(), node.start_mark.index)
         self.source.values.setdefault(path, (node.start_mark.index, node.end_mark.index))
+        if type(node) is yaml.ScalarNode and node.tag == _STR_TAG:
+            return node.value  # most values: no need for the constructor's dispatch
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -350,7 +370,7 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node) -> Any:
         if node.tag == _STR_TAG:
-            return node.value  # most values: no need for the constructor's dispatch
+            return node.value
         try:
             return self._constructor.construct_object(node, deep=True)
         except Exception:

@@ -7,6 +7,7 @@ neither a key nor "Name Year" is prose ("[list lost]") and is left alone. Markdo
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -62,6 +63,23 @@ class AuthorYear:
 
 def parse_author_year(text: str) -> AuthorYear | None:
     """'Linde et al. 2016a' -> AuthorYear('Linde', 2016, 'a'); prose -> None."""
+    if len(text) > _REMEMBERED_UP_TO:
+        return _parse_author_year(text)
+    return _remembered_author_year(text)
+
+
+_REMEMBERED_UP_TO = 200
+"""Citations this long or shorter are parsed once per run (one work is cited as 'Linde et
+al. 2016' on page after page); longer ones are prose, and caching them would let a file
+of huge brackets hold memory."""
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _remembered_author_year(text: str) -> AuthorYear | None:
+    return _parse_author_year(text)
+
+
+def _parse_author_year(text: str) -> AuthorYear | None:
     match = _AUTHOR_YEAR.match(" ".join(text.split()))
     if not match:
         return None

@@ -36,6 +36,7 @@ def normalise_doi(text: str) -> str | None:
     return check_doi(text).normalised
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def written_doi(text: str) -> str:
     """The DOI as the file writes it, without its prefix but in its own case, for
     messages: an editor searching the file for it finds it."""

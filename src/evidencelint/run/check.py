@@ -20,7 +20,7 @@ from evidencelint.resolve.doi import normalise_doi
 from evidencelint.resolve.resolver import ReferenceEntry, SharedReferences, shared_entries
 from evidencelint.results import Coverage, RunResult
 from evidencelint.run.gates import Gates, apply_policy
-from evidencelint.run.pages import scan_pages
+from evidencelint.run.pages import collections_spared, scan_pages
 from evidencelint.run.reading import read_file
 from evidencelint.validators import pubmed, structure
 from evidencelint.validators.all_rules import ANSWERS_CHECKS, RUN_CHECKS
@@ -173,6 +173,21 @@ def run_check(
     `parsed_cache`: the cache folder, where loaded shared bibliographies are kept
     (load.parsed_cache). `index_claims` keeps each page's claims in words
     (`RunResult.indexes`, for the audit)."""
+    with collections_spared():
+        return _run_check(
+            arguments, config, today, verifier, pubmed_lookup, parsed_cache, index_claims
+        )
+
+
+def _run_check(
+    arguments: Sequence[str],
+    config: Config,
+    today: dt.date,
+    verifier: Verifier,
+    pubmed_lookup: PubmedLookup | None,
+    parsed_cache: Path | None,
+    index_claims: bool,
+) -> RunResult:
     collected = collect_files(arguments or [_shown(config.content)], config.root)
     files = collected.files
     findings: list[Finding] = [

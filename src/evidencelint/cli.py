@@ -259,6 +259,8 @@ def _audit(args: argparse.Namespace) -> int:
     notice = document.verification["notice"]
     if notice:
         print(f"evidencelint audit: verification incomplete: {terminal(notice)}", file=sys.stderr)
+    if pubmed := (document.verification.get("pubmed") or {}).get("notice"):
+        print(f"evidencelint audit: PubMed not fully checked: {terminal(pubmed)}", file=sys.stderr)
     print(
         f"evidencelint audit: {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos "
         f"in {s['pages']} pages{new}; reports in {terminal(out)}/",

@@ -17,7 +17,45 @@ from evidencelint import __version__
 from evidencelint.content.documents import PageSummary
 from evidencelint.findings import Finding, Severity
 from evidencelint.resolve.claim_index import PageIndex
+from evidencelint.verify.pubmed_record import PubmedAnswer, PubmedAnswers
 from evidencelint.verify.verdicts import Outcome, Verification
+
+
+@dataclass(frozen=True, slots=True)
+class PubmedCoverage:
+    """How many of the run's PMIDs and PMCIDs PubMed and PMC answered about this run,
+    and why the others were not checked ("PMID 123" / "PMCID PMC45" -> why)."""
+
+    identifiers: int = 0
+    unchecked: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, pmids: Iterable[str], pmcids: Iterable[str], answers: PubmedAnswers
+    ) -> PubmedCoverage:
+        unchecked: dict[str, str] = {}
+        asked = 0
+        for kind, identifiers, answered in (
+            ("PMID", pmids, answers.pmids),
+            ("PMCID", pmcids, answers.pmcids),
+        ):
+            for identifier in sorted(identifiers):
+                asked += 1
+                why = _why_unchecked(answered.get(identifier))
+                if why:
+                    unchecked[f"{kind} {identifier}"] = why
+        return cls(asked, unchecked)
+
+
+def _why_unchecked(answer: Verification | PubmedAnswer | None) -> str:
+    """Why an identifier's answer is no check made this run ("" when it is one)."""
+    if answer is None:
+        return "not looked up"
+    if answer.outcome is Outcome.UNVERIFIED:
+        return answer.detail or "no answer"
+    if answer.stale_since:
+        return f"service unreachable, answered from a cache of {answer.stale_since}"
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,21 +67,13 @@ class Coverage:
     dois: int = 0
     unchecked: Mapping[str, str] = field(default_factory=dict)
     """Normalised DOI -> why it was not checked this run."""
+    pubmed: PubmedCoverage | None = None
+    """PubMed's and PMC's part; None when the run did not ask them (`pubmed: false`)."""
 
     @classmethod
     def of(cls, dois: Iterable[str], answers: Mapping[str, Verification]) -> Coverage:
         dois = sorted(dois)
-        unchecked: dict[str, str] = {}
-        for doi in dois:
-            answer = answers.get(doi)
-            if answer is None:
-                unchecked[doi] = "not looked up"
-            elif answer.outcome is Outcome.UNVERIFIED:
-                unchecked[doi] = answer.detail or "no answer"
-            elif answer.stale_since:
-                unchecked[doi] = (
-                    f"service unreachable, answered from a cache of {answer.stale_since}"
-                )
+        unchecked = {doi: why for doi in dois if (why := _why_unchecked(answers.get(doi)))}
         return cls(len(dois), unchecked)
 
     @property
@@ -106,6 +136,30 @@ def coverage_json(coverage: Coverage) -> dict[str, Any]:
         "complete": coverage.complete,
         "reasons": dict(reasons.most_common()),
         "notice": coverage_notice(coverage.dois, reasons),
+        "pubmed": None if coverage.pubmed is None else pubmed_coverage_json(coverage.pubmed),
+    }
+
+
+def pubmed_coverage_json(coverage: PubmedCoverage) -> dict[str, Any]:
+    reasons = Counter(coverage.unchecked.values())
+    unchecked = len(coverage.unchecked)
+    notice = None
+    if unchecked:
+        why = "; ".join(f"{reason} ({n})" for reason, n in reasons.most_common())
+        if len(reasons) == 1:
+            why = next(iter(reasons))
+        notice = (
+            f"{unchecked} of {plural(coverage.identifiers, 'PubMed identifier')} could not be "
+            f"checked: {' '.join(why.split())}; a retraction only PubMed marks would not be "
+            "seen for those references"
+        )
+    return {
+        "identifiers": coverage.identifiers,
+        "checked": coverage.identifiers - unchecked,
+        "unchecked": unchecked,
+        "complete": not unchecked,
+        "reasons": dict(reasons.most_common()),
+        "notice": notice,
     }
 
 

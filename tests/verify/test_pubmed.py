@@ -337,7 +337,17 @@ def test_an_ncbi_outage_is_one_line_of_text_and_one_finding_per_identifier_in_js
     tree.write("content/p.yaml", _page(_reference(pmid="39999999", pmcid="PMC5927830")))
     _, findings = _check(tree)
     assert len(_named(findings, "pmid-unverified")) == 2
+    coverage = json.loads((tree.root / "report.json").read_text())["verification"]
+    assert coverage["complete"] is True  # the DOI, which Crossref answered
+    pubmed_part = coverage["pubmed"]
+    assert (pubmed_part["identifiers"], pubmed_part["checked"]) == (2, 0)
+    assert (pubmed_part["unchecked"], pubmed_part["complete"]) == (2, False)
+    assert sum(pubmed_part["reasons"].values()) == 2
+    assert pubmed_part["notice"].startswith("2 of 2 PubMed identifiers could not be checked: ")
     capsys.readouterr()
+    main(["check", str(tree.root / "content"), "--today", TODAY, "--format", "markdown"])
+    opening = capsys.readouterr().out.splitlines()[2]
+    assert opening.startswith("> ⚠️ **PubMed not fully checked: 2 of 2 PubMed identifiers "), opening
     main(["check", str(tree.root / "content"), "--today", TODAY])
     lines = capsys.readouterr().out.splitlines()
     notices = [line for line in lines if line.startswith("NCBI did not answer: ")]
@@ -347,6 +357,22 @@ def test_an_ncbi_outage_is_one_line_of_text_and_one_finding_per_identifier_in_js
         "each is a pmid-unverified warning, listed one by one with --format json"
     )
     assert not any("EL406" in line for line in lines), lines
+
+
+def test_identifiers_pubmed_answered_are_counted_as_checked(
+    tree: Tree, pubmed: PubmedServer
+) -> None:
+    tree.write("content/p.yaml", _page(_reference(pmcid="PMC5927830")))
+    _check(tree)
+    coverage = json.loads((tree.root / "report.json").read_text())["verification"]["pubmed"]
+    assert coverage == {
+        "identifiers": 2,
+        "checked": 2,
+        "unchecked": 0,
+        "complete": True,
+        "reasons": {},
+        "notice": None,
+    }
 
 
 def test_offline_every_unchecked_identifier_keeps_its_line(

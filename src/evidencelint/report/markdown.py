@@ -68,8 +68,14 @@ def findings_table(findings: Sequence[Finding]) -> list[str]:
 
 
 def _notice_lines(verification: Mapping[str, Any]) -> list[str]:
-    notice = coverage_notice(verification)
-    return [f"> ⚠️ **Verification incomplete: {notice}.**", ""] if notice else []
+    """What the report opens with when not everything could be checked: Crossref's part,
+    then PubMed's."""
+    lines = []
+    if notice := coverage_notice(verification):
+        lines += [f"> ⚠️ **Verification incomplete: {markdown(notice)}.**", ""]
+    if pubmed := (verification.get("pubmed") or {}).get("notice"):
+        lines += [f"> ⚠️ **PubMed not fully checked: {markdown(pubmed)}.**", ""]
+    return lines
 
 
 def render_check(document: Mapping[str, Any]) -> str:

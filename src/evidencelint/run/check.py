@@ -18,7 +18,7 @@ from evidencelint.load.parsed_cache import load_bibliography
 from evidencelint.resolve.claim_index import PageIndex
 from evidencelint.resolve.doi import normalise_doi
 from evidencelint.resolve.resolver import ReferenceEntry, SharedReferences, shared_entries
-from evidencelint.results import Coverage, RunResult
+from evidencelint.results import Coverage, PubmedCoverage, RunResult
 from evidencelint.run.gates import Gates, apply_policy
 from evidencelint.run.pages import collections_spared, scan_pages
 from evidencelint.run.reading import read_file
@@ -235,6 +235,8 @@ def _run_check(
         pmids, pmcids = pubmed.identifiers(verified)
         if pmids or pmcids:
             ctx = dataclasses.replace(ctx, pubmed=pubmed_lookup.verify(pmids, pmcids))
+        pubmed_coverage = PubmedCoverage.of(pmids, pmcids, ctx.pubmed)
+        coverage = dataclasses.replace(coverage, pubmed=pubmed_coverage)
 
     for answers_check in ANSWERS_CHECKS:
         findings += answers_check(groups, ctx)

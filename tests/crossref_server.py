@@ -122,6 +122,7 @@ class CrossrefServer(LoopbackServer):
         self.sent_429 = 0
         self.in_flight = 0
         self.peak_in_flight = 0
+        self._answering: set[BaseHTTPRequestHandler] = set()
         self._starts: deque[float] = deque()
         self._lock = threading.Lock()
         self._load(fixtures)
@@ -222,6 +223,7 @@ class CrossrefServer(LoopbackServer):
             self.queries.append(parts.query)
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            self._answering.add(handler)
             over = self._over_limit()
             action = self._next_action(key)
         try:
@@ -236,7 +238,15 @@ class CrossrefServer(LoopbackServer):
         except (BrokenPipeError, ConnectionResetError):
             pass
         finally:
-            with self._lock:
+            self._answered(handler)
+
+    def _answered(self, handler: BaseHTTPRequestHandler) -> None:
+        """A request stops being in flight when its answer goes out, not when the handler
+        thread gets round to returning: by then the client may rightly have sent its next
+        request, which would count as one too many."""
+        with self._lock:
+            if handler in self._answering:
+                self._answering.discard(handler)
                 self.in_flight -= 1
 
     def _over_limit(self) -> bool:
@@ -333,5 +343,6 @@ class CrossrefServer(LoopbackServer):
             handler.send_header("x-rate-limit-interval", "1s")
             handler.send_header("x-concurrency-limit", str(self.advertise[1]))
         handler.send_header("Content-Length", str(len(body)))
+        self._answered(handler)
         handler.end_headers()
         handler.wfile.write(body)

@@ -145,12 +145,9 @@ def pubmed_coverage_json(coverage: PubmedCoverage) -> dict[str, Any]:
     unchecked = len(coverage.unchecked)
     notice = None
     if unchecked:
-        why = "; ".join(f"{reason} ({n})" for reason, n in reasons.most_common())
-        if len(reasons) == 1:
-            why = next(iter(reasons))
         notice = (
             f"{unchecked} of {plural(coverage.identifiers, 'PubMed identifier')} could not be "
-            f"checked: {' '.join(why.split())}; a retraction only PubMed marks would not be "
+            f"checked: {_reasons_text(reasons)}; a retraction only PubMed marks would not be "
             "seen for those references"
         )
     return {
@@ -169,16 +166,21 @@ def coverage_notice(dois: int, reasons: Counter[str] | dict[str, int]) -> str | 
     unchecked = sum(reasons.values())
     if not unchecked:
         return None
+    return (
+        f"{unchecked} of {plural(dois, 'DOI')} could not be checked: {_reasons_text(reasons)}; "
+        "what follows says nothing about whether those works were retracted, withdrawn, "
+        "corrected or superseded"
+    )
+
+
+def _reasons_text(reasons: Counter[str]) -> str:
+    """Why identifiers were not checked, on one line whatever the registry said: the one
+    reason, or each with its count."""
     if len(reasons) == 1:
         why = next(iter(reasons))
     else:
         why = "; ".join(f"{reason} ({n})" for reason, n in reasons.most_common())
-    why = " ".join(why.split())  # one line, whatever the registry said
-    return (
-        f"{unchecked} of {plural(dois, 'DOI')} could not be checked: {why}; what follows "
-        "says nothing about whether those works were retracted, withdrawn, corrected or "
-        "superseded"
-    )
+    return " ".join(why.split())
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:

@@ -284,6 +284,18 @@ def test_a_switched_off_unverified_finding_does_not_make_a_dois_check_complete(
     assert "No cited work was retracted" not in markdown
 
 
+def test_a_switched_off_pmid_finding_does_not_hide_what_pubmed_could_not_check(
+    content_copy: Path,
+) -> None:
+    (content_copy / "evidencelint.toml").write_text('[severity]\n"pmid-unverified" = "off"\n')
+    _audit("content", "--out", "report", "--offline")
+    document = _report(content_copy / "report")
+    assert not any(f["name"] == "pmid-unverified" for f in document["findings"])
+    assert document["verification"]["pubmed"]["unchecked"] == 8
+    markdown = (content_copy / "report" / "report.md").read_text()
+    assert "8 PubMed identifiers could not be checked: a retraction only PubMed" in markdown
+
+
 def test_a_tampered_previous_report_cannot_break_the_drift(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -287,10 +287,12 @@ def coverage_lines(document: AuditDocument) -> list[str]:
             "nothing is known of retractions, corrections or newer versions of those works; "
             "the references that cite them are listed below, after the wrong DOIs."
         )
-    pubmed = [f for f in document.findings if f["name"] == "pmid-unverified"]
+    # From the run's coverage, not from pmid-unverified findings: a rule switched off or
+    # suppressed must not make an unchecked identifier look checked.
+    pubmed = (verification.get("pubmed") or {}).get("unchecked", 0)
     if pubmed:
         lines.append(
-            f"{len(pubmed)} PubMed identifier{'' if len(pubmed) == 1 else 's'} could not be "
+            f"{pubmed} PubMed identifier{'' if pubmed == 1 else 's'} could not be "
             "checked: a retraction only PubMed marks would not be seen for those references."
         )
     changed = [*document.findings, *(document.since.not_rechecked if document.since else [])]
